@@ -1,0 +1,489 @@
+//! The one error type of the SDK, and its parts.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// How many bytes of a response body an error keeps.
+pub const MAX_ERROR_BODY: usize = 4096;
+
+/// Everything that can go wrong in a call.
+///
+/// Match on the variant for detail, or ask [`Error::kind`] for a coarse classification that is
+/// the same whether the failure came from Amazon, from LWA or from the network.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration is unusable (a missing credential, a malformed URL…).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A request was refused before anything was sent.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// Amazon answered with an error status.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// Login with Amazon refused to issue an access token.
+    #[error(transparent)]
+    Lwa(#[from] LwaError),
+    /// A response arrived but could not be read as the model says it should be.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The request or its response was lost on the way.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The call was retried as often as the retry policy allows; `last` is the final failure.
+    #[error("{operation}: gave up after {attempts} attempts: {last}")]
+    RetriesExhausted {
+        /// The operation that was called.
+        operation: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
+        /// The failure of the last attempt.
+        last: Box<Error>,
+    },
+}
+
+/// A coarse classification of an [`Error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The client configuration is wrong.
+    Config,
+    /// The request was refused client-side, before sending.
+    Validation,
+    /// 400: Amazon found the request invalid.
+    InvalidInput,
+    /// 401: the access token was missing, invalid or expired.
+    Unauthorized,
+    /// 403: the application lacks the role for this API, or the user email is not allowed.
+    Forbidden,
+    /// 404: no such resource.
+    NotFound,
+    /// 413: the request was too large.
+    PayloadTooLarge,
+    /// 415: the request's content type was not accepted.
+    UnsupportedMediaType,
+    /// 429: the usage plan's rate was exceeded.
+    QuotaExceeded,
+    /// 5xx: Amazon failed.
+    Server,
+    /// Another HTTP status.
+    OtherStatus,
+    /// LWA refused the credentials or failed.
+    Lwa,
+    /// The response could not be decoded.
+    Decode,
+    /// The network failed.
+    Transport,
+}
+
+impl Error {
+    /// The coarse kind of this error; for [`Error::RetriesExhausted`], that of the last failure.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Config(_) => ErrorKind::Config,
+            Error::Validation(_) => ErrorKind::Validation,
+            Error::Api(e) => e.kind,
+            Error::Lwa(_) => ErrorKind::Lwa,
+            Error::Decode(_) => ErrorKind::Decode,
+            Error::Transport(_) => ErrorKind::Transport,
+            Error::RetriesExhausted { last, .. } => last.kind(),
+        }
+    }
+
+    /// The API error inside, if Amazon answered with an error status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            Error::RetriesExhausted { last, .. } => last.api(),
+            _ => None,
+        }
+    }
+
+    /// Amazon's `x-amzn-RequestId` for the failed exchange, to quote to Amazon support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api().and_then(|e| e.request_id.as_deref())
+    }
+}
+
+/// The configuration is unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid configuration: {field}: {message}")]
+pub struct ConfigError {
+    /// The configuration field that is wrong, e.g. `client_id`.
+    pub field: &'static str,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl ConfigError {
+    /// A configuration error for `field`.
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        ConfigError {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// A request refused before sending because it breaks a rule of the API's model.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation}: invalid request: {field}: {message}")]
+pub struct ValidationError {
+    /// The operation being built.
+    pub operation: &'static str,
+    /// The parameter or body field at fault, e.g. `endDate` or `items[2].quantity`.
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl ValidationError {
+    /// A validation error for `field` of `operation`.
+    pub fn new(
+        operation: &'static str,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        ValidationError {
+            operation,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// One entry of the `errors` list that Amazon's APIs return with an error status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorEntry {
+    /// A short code, e.g. `InvalidInput` or `Unauthorized`.
+    pub code: String,
+    /// A human readable description.
+    #[serde(default)]
+    pub message: String,
+    /// Extra detail, when Amazon gives some.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+}
+
+/// The body of an API error response: `{"errors": [...]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ErrorList {
+    /// The errors Amazon reported.
+    pub errors: Vec<ErrorEntry>,
+}
+
+/// Amazon answered with an error status.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The operation that was called (its model `operationId`).
+    pub operation: &'static str,
+    /// The classification of the status.
+    pub kind: ErrorKind,
+    /// The HTTP status.
+    pub status: u16,
+    /// The parsed `errors` list (empty when the body had none).
+    pub errors: Vec<ErrorEntry>,
+    /// `x-amzn-RequestId`: quote it when you contact Amazon.
+    pub request_id: Option<String>,
+    /// `x-amzn-RateLimit-Limit`: the rate (requests per second) Amazon applied.
+    pub rate_limit: Option<f64>,
+    /// How long Amazon asked to wait (`Retry-After`), on a 429 or 503.
+    pub retry_after: Option<Duration>,
+    /// The start of the raw body (at most [`MAX_ERROR_BODY`] bytes), for diagnosis.
+    pub body: String,
+    /// The role the operation needs, used to explain a 403.
+    pub role: Option<&'static str>,
+}
+
+impl ApiError {
+    /// The kind that an HTTP status maps to.
+    pub fn kind_for_status(status: u16) -> ErrorKind {
+        match status {
+            400 => ErrorKind::InvalidInput,
+            401 => ErrorKind::Unauthorized,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            413 => ErrorKind::PayloadTooLarge,
+            415 => ErrorKind::UnsupportedMediaType,
+            429 => ErrorKind::QuotaExceeded,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::OtherStatus,
+        }
+    }
+
+    /// The first error code, if any.
+    pub fn code(&self) -> Option<&str> {
+        self.errors.first().map(|e| e.code.as_str())
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self.kind {
+            ErrorKind::Forbidden => Some(match self.role {
+                Some(role) => format!(
+                    "a 403 usually means the application lacks the \"{role}\" role, or the x-amz-user-email is not a user of the business account"
+                ),
+                None => "a 403 usually means the application lacks the role this API needs".into(),
+            }),
+            ErrorKind::Unauthorized => Some("the access token was refused; check the LWA credentials and that the customer has not revoked the authorization".into()),
+            ErrorKind::QuotaExceeded => Some("the usage plan's rate was exceeded; slow down or ask Amazon for a higher rate".into()),
+            ErrorKind::InvalidInput if self.body.contains("Could not match input arguments") => Some(
+                "the static sandbox answers only requests that match a recorded example exactly".into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        for e in &self.errors {
+            write!(f, "; {}: {}", e.code, e.message)?;
+            if let Some(d) = &e.details {
+                write!(f, " ({d})")?;
+            }
+        }
+        if self.errors.is_empty() && !self.body.is_empty() {
+            write!(f, "; body: {}", self.body)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        if let Some(hint) = self.hint() {
+            write!(f, ". Hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The error codes Login with Amazon returns (OAuth 2.0, RFC 6749 §5.2).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LwaErrorCode {
+    /// The refresh token or authorization code is invalid, expired or revoked.
+    InvalidGrant,
+    /// The client id or client secret is wrong.
+    InvalidClient,
+    /// A parameter is missing or malformed.
+    InvalidRequest,
+    /// The client may not use this grant.
+    UnauthorizedClient,
+    /// The grant type is not supported.
+    UnsupportedGrantType,
+    /// The scope is invalid.
+    InvalidScope,
+    /// LWA failed.
+    ServerError,
+    /// LWA is overloaded or down for maintenance.
+    TemporarilyUnavailable,
+    /// A code this SDK does not know, or none (HTTP failure without an OAuth body).
+    Other(String),
+}
+
+impl LwaErrorCode {
+    /// Reads an OAuth `error` value.
+    pub fn parse(code: &str) -> Self {
+        match code {
+            "invalid_grant" => LwaErrorCode::InvalidGrant,
+            "invalid_client" => LwaErrorCode::InvalidClient,
+            "invalid_request" => LwaErrorCode::InvalidRequest,
+            "unauthorized_client" => LwaErrorCode::UnauthorizedClient,
+            "unsupported_grant_type" => LwaErrorCode::UnsupportedGrantType,
+            "invalid_scope" => LwaErrorCode::InvalidScope,
+            "server_error" => LwaErrorCode::ServerError,
+            "temporarily_unavailable" => LwaErrorCode::TemporarilyUnavailable,
+            other => LwaErrorCode::Other(other.to_owned()),
+        }
+    }
+
+    /// The OAuth spelling.
+    pub fn as_str(&self) -> &str {
+        match self {
+            LwaErrorCode::InvalidGrant => "invalid_grant",
+            LwaErrorCode::InvalidClient => "invalid_client",
+            LwaErrorCode::InvalidRequest => "invalid_request",
+            LwaErrorCode::UnauthorizedClient => "unauthorized_client",
+            LwaErrorCode::UnsupportedGrantType => "unsupported_grant_type",
+            LwaErrorCode::InvalidScope => "invalid_scope",
+            LwaErrorCode::ServerError => "server_error",
+            LwaErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
+            LwaErrorCode::Other(s) => s,
+        }
+    }
+}
+
+/// Login with Amazon refused or failed to issue a token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("LWA token exchange failed: HTTP {status}: {}{}{}", code.as_str(), description.as_deref().map(|d| format!(": {d}")).unwrap_or_default(), hint(code))]
+pub struct LwaError {
+    /// The OAuth error code.
+    pub code: LwaErrorCode,
+    /// The HTTP status of LWA's answer.
+    pub status: u16,
+    /// LWA's `error_description`.
+    pub description: Option<String>,
+}
+
+impl LwaError {
+    /// True when trying again later may succeed (LWA outage), false when the credentials are bad.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.code,
+            LwaErrorCode::ServerError | LwaErrorCode::TemporarilyUnavailable
+        ) || self.status >= 500
+            || self.status == 429
+    }
+}
+
+fn hint(code: &LwaErrorCode) -> &'static str {
+    match code {
+        LwaErrorCode::InvalidGrant => ". Hint: the refresh token (or authorization code) is wrong, revoked, or (for codes) older than five minutes",
+        LwaErrorCode::InvalidClient => ". Hint: check the client id and client secret (was the secret rotated?)",
+        _ => "",
+    }
+}
+
+/// A response that does not have the shape its model promises.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation}: could not decode the response at {path}: {message}")]
+pub struct DecodeError {
+    /// The operation whose response failed to decode (`lwa` for token responses).
+    pub operation: &'static str,
+    /// JSON path of the failing value, e.g. `orders[3].orderDate` (`.` for the whole body).
+    pub path: String,
+    /// What was wrong.
+    pub message: String,
+    /// The start of the body (at most [`MAX_ERROR_BODY`] bytes); empty for LWA responses,
+    /// which carry secrets.
+    pub body: String,
+}
+
+/// What kind of network failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be made (DNS, refused, TLS handshake): the request never left.
+    Connect,
+    /// No complete response arrived in time; the request may have been processed.
+    Timeout,
+    /// The connection broke after the request was sent; it may have been processed.
+    Reset,
+    /// The response was malformed at the HTTP level or cut short.
+    Protocol,
+    /// Anything else.
+    Other,
+}
+
+/// A network failure, reported by a transport.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("transport error ({kind:?}): {message}")]
+pub struct TransportError {
+    /// The kind of failure.
+    pub kind: TransportErrorKind,
+    /// A description (never containing secrets).
+    pub message: String,
+}
+
+impl TransportError {
+    /// A failure of the given kind.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// True only when the request certainly never reached the server.
+    pub fn request_never_left(&self) -> bool {
+        self.kind == TransportErrorKind::Connect
+    }
+}
+
+/// Keeps at most [`MAX_ERROR_BODY`] bytes of a body as text, cut on a character boundary.
+pub(crate) fn bounded_body(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(MAX_ERROR_BODY)];
+    let text = String::from_utf8_lossy(cut);
+    let mut s = text.into_owned();
+    if body.len() > MAX_ERROR_BODY {
+        s.push_str("…");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_classification() {
+        let cases = [
+            (400, ErrorKind::InvalidInput),
+            (401, ErrorKind::Unauthorized),
+            (403, ErrorKind::Forbidden),
+            (404, ErrorKind::NotFound),
+            (413, ErrorKind::PayloadTooLarge),
+            (415, ErrorKind::UnsupportedMediaType),
+            (429, ErrorKind::QuotaExceeded),
+            (500, ErrorKind::Server),
+            (503, ErrorKind::Server),
+            (504, ErrorKind::Server),
+            (418, ErrorKind::OtherStatus),
+        ];
+        for (status, kind) in cases {
+            assert_eq!(ApiError::kind_for_status(status), kind, "{status}");
+        }
+    }
+
+    #[test]
+    fn forbidden_names_the_role() {
+        let e = ApiError {
+            operation: "getOrdersByOrderDate",
+            kind: ErrorKind::Forbidden,
+            status: 403,
+            errors: vec![ErrorEntry {
+                code: "Unauthorized".into(),
+                message: "Access denied".into(),
+                details: None,
+            }],
+            request_id: Some("req-1".into()),
+            rate_limit: None,
+            retry_after: None,
+            body: String::new(),
+            role: Some("Amazon Business Analytics"),
+        };
+        let s = e.to_string();
+        assert!(s.contains("HTTP 403"), "{s}");
+        assert!(s.contains("Amazon Business Analytics"), "{s}");
+        assert!(s.contains("req-1"), "{s}");
+    }
+
+    #[test]
+    fn bodies_are_bounded() {
+        let big = vec![b'a'; MAX_ERROR_BODY * 3];
+        assert!(bounded_body(&big).len() <= MAX_ERROR_BODY + 4);
+        // A multi-byte character cut in half does not panic.
+        let mut s = vec![b'a'; MAX_ERROR_BODY - 1];
+        s.extend_from_slice("é".as_bytes());
+        let _ = bounded_body(&s);
+    }
+
+    #[test]
+    fn lwa_transience() {
+        let e = |code: &str, status| LwaError {
+            code: LwaErrorCode::parse(code),
+            status,
+            description: None,
+        };
+        assert!(!e("invalid_grant", 400).is_transient());
+        assert!(e("server_error", 500).is_transient());
+        assert!(e("whatever", 503).is_transient());
+        assert!(e("invalid_grant", 400).to_string().contains("Hint"));
+    }
+}

@@ -1,0 +1,22 @@
+//! The sans-IO protocol core of the Amazon Business API SDK.
+//!
+//! This crate builds `http::Request` values, reads `http::Response` values and decides what a
+//! call does next (fetch a token, wait, retry, give up). It never opens a socket, spawns a
+//! thread, sleeps, reads a clock or the environment, or draws randomness: time and jitter are
+//! inputs. Use it through a transport crate (`amazon-business-blocking` or
+//! `amazon-business-async`), or drive a [`Call`](call::Call) yourself.
+#![forbid(unsafe_code)]
+
+pub mod apis;
+pub mod error;
+pub mod operation;
+pub mod place;
+pub mod secret;
+pub mod types;
+pub mod wire;
+
+pub use error::{Error, ErrorKind};
+pub use operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
+pub use place::{Country, Environment, Marketplace, Region};
+pub use secret::Secret;
+pub use types::{Amount, DateTime, Decimal, Money};

@@ -1,0 +1,88 @@
+//! A string that must never be shown: client secrets, refresh tokens, access tokens, codes.
+
+use std::fmt;
+
+/// A secret value (client secret, refresh token, access token, authorization code).
+///
+/// `Debug` and `Display` print `Secret(***)`, so a secret inside a configuration, an error or a
+/// log line never leaks. Read the value on purpose with [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value itself. Call this only where the value goes on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// True when the value is empty or only white space.
+    pub fn is_blank(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+
+    /// Compares with another secret in time independent of where they first differ.
+    pub fn ct_eq(&self, other: &Secret) -> bool {
+        constant_time_eq(self.0.as_bytes(), other.0.as_bytes())
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_owned())
+    }
+}
+
+/// Byte comparison whose running time depends only on the lengths, not on the contents.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(diff) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_hide_the_value() {
+        let s = Secret::new("Atzr|very-secret");
+        assert_eq!(format!("{s:?}"), "Secret(***)");
+        assert_eq!(format!("{s}"), "***");
+        assert!(!format!("{s:#?}").contains("very"));
+        assert_eq!(s.expose(), "Atzr|very-secret");
+    }
+
+    #[test]
+    fn constant_time_comparison() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(Secret::new("x").ct_eq(&Secret::new("x")));
+        assert!(Secret::new("  ").is_blank());
+    }
+}

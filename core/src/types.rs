@@ -1,0 +1,370 @@
+//! Shapes shared by every API: date-times, exact decimal amounts, money.
+//!
+//! JSON numbers reach these types as exact text (serde_json's `arbitrary_precision` is on), so
+//! money never passes through binary floating point.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+use std::time::SystemTime;
+
+pub use rust_decimal::Decimal;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+/// An instant as the APIs exchange it: RFC 3339.
+///
+/// It reads RFC 3339 with any offset, and also the offset-less form some of Amazon's examples
+/// use (`2020-12-01T00:00:00`), taken as UTC. It always writes UTC with a `Z`
+/// (`2020-12-01T00:00:00Z`), the form Amazon's servers match.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime(OffsetDateTime);
+
+impl DateTime {
+    /// The instant `secs` seconds after 1970-01-01T00:00:00Z.
+    pub fn from_unix_seconds(secs: i64) -> Result<Self, DateTimeError> {
+        OffsetDateTime::from_unix_timestamp(secs)
+            .map(DateTime)
+            .map_err(|e| DateTimeError(format!("{secs} is out of range: {e}")))
+    }
+
+    /// Reads RFC 3339 (`2024-05-01T10:00:00Z`, `…+02:00`) or an offset-less timestamp (UTC).
+    pub fn parse(s: &str) -> Result<Self, DateTimeError> {
+        if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+            return Ok(DateTime(t.to_offset(UtcOffset::UTC)));
+        }
+        let naive = time::macros::format_description!(
+            version = 2,
+            "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
+        );
+        PrimitiveDateTime::parse(s, &naive)
+            .map(|t| DateTime(t.assume_utc()))
+            .map_err(|_| {
+                DateTimeError(format!(
+                    "{s:?} is not an RFC 3339 date-time; expected e.g. 2024-05-01T10:00:00Z"
+                ))
+            })
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub fn unix_seconds(&self) -> i64 {
+        self.0.unix_timestamp()
+    }
+
+    /// The `time` crate's value, for arithmetic and formatting.
+    pub fn as_offset_date_time(&self) -> OffsetDateTime {
+        self.0
+    }
+
+    /// RFC 3339 in UTC with `Z`, the form sent to Amazon.
+    pub fn to_rfc3339(&self) -> String {
+        self.0
+            .format(&Rfc3339)
+            .expect("a UTC date-time within year 0..9999 formats")
+    }
+}
+
+impl From<OffsetDateTime> for DateTime {
+    fn from(t: OffsetDateTime) -> Self {
+        DateTime(t.to_offset(UtcOffset::UTC))
+    }
+}
+
+impl From<SystemTime> for DateTime {
+    fn from(t: SystemTime) -> Self {
+        DateTime(OffsetDateTime::from(t))
+    }
+}
+
+impl From<DateTime> for SystemTime {
+    fn from(t: DateTime) -> Self {
+        t.0.into()
+    }
+}
+
+impl FromStr for DateTime {
+    type Err = DateTimeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DateTime::parse(s)
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rfc3339())
+    }
+}
+
+impl fmt::Debug for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DateTime({})", self.to_rfc3339())
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_rfc3339())
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        DateTime::parse(&s).map_err(de::Error::custom)
+    }
+}
+
+/// A string that is not a date-time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct DateTimeError(String);
+
+/// How an amount travels in JSON: `"12.50"` or `12.50`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum AmountForm {
+    /// A JSON number (the default for amounts built in code).
+    #[default]
+    Number,
+    /// A JSON string.
+    String,
+}
+
+/// An exact decimal amount that remembers whether it came as a JSON string or a JSON number,
+/// so that writing it back gives the API the form it uses.
+///
+/// Equality and ordering compare the value only: `"1.50"` equals `1.5`.
+#[derive(Clone, Copy, Default)]
+pub struct Amount {
+    value: Decimal,
+    form: AmountForm,
+}
+
+impl Amount {
+    /// An amount written as a JSON number.
+    pub fn new(value: Decimal) -> Self {
+        Amount {
+            value,
+            form: AmountForm::Number,
+        }
+    }
+
+    /// An amount written as a JSON string.
+    pub fn new_string(value: Decimal) -> Self {
+        Amount {
+            value,
+            form: AmountForm::String,
+        }
+    }
+
+    /// The exact value.
+    pub fn value(&self) -> Decimal {
+        self.value
+    }
+
+    /// The JSON form it travels in.
+    pub fn form(&self) -> AmountForm {
+        self.form
+    }
+
+    /// The same value, travelling in `form`.
+    pub fn with_form(self, form: AmountForm) -> Self {
+        Amount { form, ..self }
+    }
+
+    fn parse_text(s: &str) -> Result<Decimal, String> {
+        let t = s.trim();
+        Decimal::from_str_exact(t)
+            .or_else(|_| Decimal::from_scientific(t))
+            .map_err(|e| format!("{s:?} is not a decimal amount: {e}"))
+    }
+}
+
+impl From<Decimal> for Amount {
+    fn from(value: Decimal) -> Self {
+        Amount::new(value)
+    }
+}
+
+impl FromStr for Amount {
+    type Err = String;
+    /// Parses `"12.50"`; the result travels as a JSON number.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Amount::parse_text(s).map(Amount::new)
+    }
+}
+
+impl PartialEq for Amount {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl Eq for Amount {}
+
+impl PartialOrd for Amount {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Amount {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.value.cmp(&other.value)
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.value, f)
+    }
+}
+
+impl fmt::Debug for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.form {
+            AmountForm::Number => write!(f, "Amount({})", self.value),
+            AmountForm::String => write!(f, "Amount({:?})", self.value.to_string()),
+        }
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = self.value.to_string();
+        match self.form {
+            AmountForm::String => serializer.serialize_str(&text),
+            AmountForm::Number => {
+                let n = serde_json::Number::from_str(&text).map_err(serde::ser::Error::custom)?;
+                n.serialize(serializer)
+            }
+        }
+    }
+}
+
+/// The key serde_json uses to carry an exact number through a map.
+const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AmountVisitor;
+
+        impl<'de> Visitor<'de> for AmountVisitor {
+            type Value = Amount;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a decimal amount as a JSON number or string")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
+                Amount::parse_text(v)
+                    .map(Amount::new_string)
+                    .map_err(E::custom)
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
+                Ok(Amount::new(Decimal::from(v)))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
+                Ok(Amount::new(Decimal::from(v)))
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
+                // Only reached from a non-JSON deserializer; JSON numbers arrive as exact text.
+                Amount::parse_text(&v.to_string())
+                    .map(Amount::new)
+                    .map_err(E::custom)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Amount, A::Error> {
+                let key: Option<String> = map.next_key()?;
+                if key.as_deref() != Some(JSON_NUMBER_TOKEN) {
+                    return Err(de::Error::custom(
+                        "expected a decimal amount, found an object",
+                    ));
+                }
+                let text: String = map.next_value()?;
+                Amount::parse_text(&text)
+                    .map(Amount::new)
+                    .map_err(de::Error::custom)
+            }
+        }
+
+        deserializer.deserialize_any(AmountVisitor)
+    }
+}
+
+/// An amount of money in a currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Money {
+    /// ISO 4217 currency code, e.g. `USD`.
+    pub currency_code: String,
+    /// The exact amount.
+    pub amount: Amount,
+}
+
+impl Money {
+    /// Money with an amount that travels as a JSON number.
+    pub fn new(currency_code: impl Into<String>, amount: Decimal) -> Self {
+        Money {
+            currency_code: currency_code.into(),
+            amount: Amount::new(amount),
+        }
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency_code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_times_go_out_in_utc_with_z() {
+        let t = DateTime::parse("2020-07-09T02:00:00+02:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2020-07-09T00:00:00Z");
+        let naive = DateTime::parse("2020-12-01T00:00:00").unwrap();
+        assert_eq!(naive.to_rfc3339(), "2020-12-01T00:00:00Z");
+        let frac = DateTime::parse("2020-12-01T00:00:00.250Z").unwrap();
+        assert_eq!(frac.to_rfc3339(), "2020-12-01T00:00:00.25Z");
+        assert_eq!(
+            DateTime::from_unix_seconds(0).unwrap().to_rfc3339(),
+            "1970-01-01T00:00:00Z"
+        );
+        let err = DateTime::parse("yesterday").unwrap_err().to_string();
+        assert!(err.contains("RFC 3339"), "{err}");
+    }
+
+    #[test]
+    fn amounts_are_exact_and_keep_their_form() {
+        let s: Amount = serde_json::from_str("\"0.1\"").unwrap();
+        let n: Amount = serde_json::from_str("0.30000000000000000001").unwrap();
+        assert_eq!(s.form(), AmountForm::String);
+        assert_eq!(n.form(), AmountForm::Number);
+        assert_eq!(n.value().to_string(), "0.30000000000000000001");
+        assert_eq!(serde_json::to_string(&s).unwrap(), "\"0.1\"");
+        assert_eq!(serde_json::to_string(&n).unwrap(), "0.30000000000000000001");
+        let trailing: Amount = serde_json::from_str("12.50").unwrap();
+        assert_eq!(serde_json::to_string(&trailing).unwrap(), "12.50");
+        assert_eq!(s, Amount::new("0.1".parse().unwrap()));
+    }
+
+    #[test]
+    fn amounts_inside_values_and_money() {
+        let v: serde_json::Value =
+            serde_json::from_str(r#"{"currencyCode":"USD","amount":19.99}"#).unwrap();
+        let m: Money = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(m.amount.value(), "19.99".parse::<Decimal>().unwrap());
+        assert_eq!(serde_json::to_value(&m).unwrap(), v);
+        assert!(serde_json::from_str::<Amount>("\"abc\"").is_err());
+        assert!(serde_json::from_str::<Amount>("{}").is_err());
+        assert!(serde_json::from_str::<Amount>("true").is_err());
+    }
+}

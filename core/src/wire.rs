@@ -1,0 +1,456 @@
+//! Wire rules shared by every operation: path and query encoding (RFC 3986), csv arrays,
+//! date-times, JSON bodies, and reading JSON responses with precise error paths.
+
+use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use http::Method;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::{bounded_body, DecodeError, Error, ValidationError};
+use crate::operation::RequestContext;
+use crate::place::Country;
+use crate::types::{Amount, DateTime};
+
+/// Characters left as they are in a path segment or query component: RFC 3986 unreserved.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub fn encode_component(s: &str) -> String {
+    utf8_percent_encode(s, UNRESERVED).to_string()
+}
+
+/// The header that names the business user a call acts for.
+pub const USER_EMAIL_HEADER: &str = "x-amz-user-email";
+/// The header that carries the LWA access token.
+pub const ACCESS_TOKEN_HEADER: &str = "x-amz-access-token";
+
+/// A value that can stand in a query string or a path segment.
+pub trait WireValue {
+    /// The unencoded text.
+    fn to_wire(&self) -> String;
+}
+
+impl WireValue for str {
+    fn to_wire(&self) -> String {
+        self.to_owned()
+    }
+}
+impl WireValue for String {
+    fn to_wire(&self) -> String {
+        self.clone()
+    }
+}
+impl WireValue for bool {
+    fn to_wire(&self) -> String {
+        self.to_string()
+    }
+}
+impl WireValue for DateTime {
+    fn to_wire(&self) -> String {
+        self.to_rfc3339()
+    }
+}
+impl WireValue for Country {
+    fn to_wire(&self) -> String {
+        self.as_api_str().to_owned()
+    }
+}
+impl WireValue for Decimal {
+    fn to_wire(&self) -> String {
+        self.to_string()
+    }
+}
+impl WireValue for Amount {
+    fn to_wire(&self) -> String {
+        self.value().to_string()
+    }
+}
+macro_rules! wire_int {
+    ($($t:ty),*) => {$(impl WireValue for $t { fn to_wire(&self) -> String { self.to_string() } })*};
+}
+wire_int!(u8, u16, u32, u64, usize, i32, i64);
+impl<T: WireValue + ?Sized> WireValue for &T {
+    fn to_wire(&self) -> String {
+        (**self).to_wire()
+    }
+}
+
+/// Builds an operation's HTTP request, keeping the first validation error.
+///
+/// ```
+/// # use amazon_business_core::{wire::RequestBuilder, operation::RequestContext, Marketplace};
+/// let base = url::Url::parse("https://na.business-api.amazon.com").unwrap();
+/// let cx = RequestContext { base_url: &base, marketplace: Marketplace::UnitedStates, user_email: None };
+/// let req = RequestBuilder::new("getThing", http::Method::GET, &cx, "/things/{id}")
+///     .path_param("id", "a/b")
+///     .query_csv("ids", ["x", "y z"])
+///     .build()
+///     .unwrap();
+/// assert_eq!(req.uri(), "https://na.business-api.amazon.com/things/a%2Fb?ids=x,y%20z");
+/// ```
+#[derive(Debug)]
+pub struct RequestBuilder {
+    operation: &'static str,
+    method: Method,
+    base: String,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Vec<u8>,
+    error: Option<Error>,
+}
+
+impl RequestBuilder {
+    /// Starts a request to `template` (a model path like `/reports/2021-09-30/reports/{reportId}`).
+    pub fn new(
+        operation: &'static str,
+        method: Method,
+        cx: &RequestContext<'_>,
+        template: &str,
+    ) -> Self {
+        let base = cx.base_url.as_str().trim_end_matches('/').to_owned();
+        RequestBuilder {
+            operation,
+            method,
+            base,
+            path: template.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn fail(&mut self, field: &str, message: impl Into<String>) {
+        if self.error.is_none() {
+            self.error = Some(ValidationError::new(self.operation, field, message).into());
+        }
+    }
+
+    /// Fills the `{name}` placeholder with an encoded path segment. An empty value is refused.
+    pub fn path_param(mut self, name: &str, value: impl WireValue) -> Self {
+        let value = value.to_wire();
+        let placeholder = format!("{{{name}}}");
+        if value.is_empty() {
+            self.fail(name, "must not be empty");
+        } else if !self.path.contains(&placeholder) {
+            self.fail(name, "is not a parameter of this path");
+        } else {
+            self.path = self.path.replace(&placeholder, &encode_component(&value));
+        }
+        self
+    }
+
+    /// Adds a query parameter.
+    pub fn query(mut self, name: &str, value: impl WireValue) -> Self {
+        self.query
+            .push((name.to_owned(), encode_component(&value.to_wire())));
+        self
+    }
+
+    /// Adds a query parameter when it is set.
+    pub fn query_opt<V: WireValue>(self, name: &str, value: Option<V>) -> Self {
+        match value {
+            Some(v) => self.query(name, v),
+            None => self,
+        }
+    }
+
+    /// Adds an array query parameter as comma-separated values (`collectionFormat: csv`).
+    /// Nothing is added for an empty list.
+    pub fn query_csv<I>(mut self, name: &str, values: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: WireValue,
+    {
+        let parts: Vec<String> = values
+            .into_iter()
+            .map(|v| encode_component(&v.to_wire()))
+            .collect();
+        if !parts.is_empty() {
+            self.query.push((name.to_owned(), parts.join(",")));
+        }
+        self
+    }
+
+    /// Adds a header; a value that is not a valid header value is a validation error.
+    pub fn header(mut self, name: &'static str, value: &str) -> Self {
+        match HeaderValue::from_str(value) {
+            Ok(v) => self.headers.push((HeaderName::from_static(name), v)),
+            Err(_) => self.fail(name, "contains characters not allowed in an HTTP header"),
+        }
+        self
+    }
+
+    /// Sets `x-amz-user-email` from the per-call value or the configured default; when
+    /// `required` and neither is set, the request is refused.
+    pub fn user_email(
+        self,
+        per_call: Option<&str>,
+        cx: &RequestContext<'_>,
+        required: bool,
+    ) -> Self {
+        match per_call.or(cx.user_email) {
+            Some(email) if !email.trim().is_empty() => self.header(USER_EMAIL_HEADER, email.trim()),
+            _ if required => {
+                let mut s = self;
+                s.fail(
+                    USER_EMAIL_HEADER,
+                    "this operation needs the email of a user of the business account; set it per call or with Config's user_email",
+                );
+                s
+            }
+            _ => self,
+        }
+    }
+
+    /// Sets a JSON body and its content type.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = bytes;
+                self.headers
+                    .push((CONTENT_TYPE, HeaderValue::from_static("application/json")));
+            }
+            Err(e) => self.fail("body", format!("could not be serialised: {e}")),
+        }
+        self
+    }
+
+    /// Records a validation failure found by the operation itself.
+    pub fn check(mut self, result: Result<(), ValidationError>) -> Self {
+        if let Err(e) = result {
+            if self.error.is_none() {
+                self.error = Some(e.into());
+            }
+        }
+        self
+    }
+
+    /// The request, or the first validation error met while building it.
+    pub fn build(self) -> Result<http::Request<Vec<u8>>, Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        if let Some(start) = self.path.find('{') {
+            let name = self.path[start + 1..]
+                .split('}')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            return Err(ValidationError::new(self.operation, name, "is required").into());
+        }
+        let mut uri = format!("{}{}", self.base, self.path);
+        if !self.query.is_empty() {
+            uri.push('?');
+            let pairs: Vec<String> = self
+                .query
+                .iter()
+                .map(|(k, v)| format!("{}={v}", encode_component(k)))
+                .collect();
+            uri.push_str(&pairs.join("&"));
+        }
+        let mut builder = http::Request::builder().method(self.method).uri(&uri);
+        for (name, value) in self.headers {
+            builder = builder.header(name, value);
+        }
+        builder.body(self.body).map_err(|e| {
+            ValidationError::new(
+                self.operation,
+                "url",
+                format!("{uri:?} is not a valid URI: {e}"),
+            )
+            .into()
+        })
+    }
+}
+
+/// Reads a JSON body into `T`; a failure names the operation and the JSON path.
+pub fn parse_json<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::Decode(DecodeError {
+            operation,
+            path,
+            message: e.into_inner().to_string(),
+            body: bounded_body(body),
+        })
+    })
+}
+
+/// Helpers that check an argument against its model's constraints.
+pub mod validate {
+    use crate::error::ValidationError;
+
+    /// Refuses an empty (or blank) string.
+    pub fn non_empty(op: &'static str, field: &str, value: &str) -> Result<(), ValidationError> {
+        if value.trim().is_empty() {
+            return Err(ValidationError::new(op, field, "must not be empty"));
+        }
+        Ok(())
+    }
+
+    /// Refuses a number outside `min..=max`.
+    pub fn range<T: PartialOrd + std::fmt::Display>(
+        op: &'static str,
+        field: &str,
+        value: T,
+        min: T,
+        max: T,
+    ) -> Result<(), ValidationError> {
+        if value < min || value > max {
+            return Err(ValidationError::new(
+                op,
+                field,
+                format!("is {value}, must be between {min} and {max}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses a string whose length in characters is outside `min..=max`.
+    pub fn length(
+        op: &'static str,
+        field: &str,
+        value: &str,
+        min: usize,
+        max: usize,
+    ) -> Result<(), ValidationError> {
+        let n = value.chars().count();
+        if n < min || n > max {
+            return Err(ValidationError::new(
+                op,
+                field,
+                format!("has {n} characters, must have between {min} and {max}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses a list whose number of items is outside `min..=max`.
+    pub fn items(
+        op: &'static str,
+        field: &str,
+        count: usize,
+        min: usize,
+        max: usize,
+    ) -> Result<(), ValidationError> {
+        if count < min || count > max {
+            return Err(ValidationError::new(
+                op,
+                field,
+                format!("has {count} items, must have between {min} and {max}"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::place::Marketplace;
+    use url::Url;
+
+    fn cx(base: &Url) -> RequestContext<'_> {
+        RequestContext {
+            base_url: base,
+            marketplace: Marketplace::UnitedStates,
+            user_email: Some("buyer@example.com"),
+        }
+    }
+
+    #[test]
+    fn rfc3986_encoding() {
+        assert_eq!(
+            encode_component("a b+c/d?e&f=g~h.i_j-k"),
+            "a%20b%2Bc%2Fd%3Fe%26f%3Dg~h.i_j-k"
+        );
+        assert_eq!(encode_component("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn builds_path_query_and_headers() {
+        let base = Url::parse("https://na.business-api.amazon.com/").unwrap();
+        let t = DateTime::parse("2020-12-01T00:00:00").unwrap();
+        let req = RequestBuilder::new("op", Method::GET, &cx(&base), "/r/{id}/x")
+            .path_param("id", "112-1 2")
+            .query("startDate", t)
+            .query_opt("flag", Some(true))
+            .query_opt::<bool>("absent", None)
+            .query_csv("ids", ["a", "b,c"])
+            .query_csv::<[&str; 0]>("none", [])
+            .user_email(None, &cx(&base), true)
+            .build()
+            .unwrap();
+        assert_eq!(
+            req.uri().to_string(),
+            "https://na.business-api.amazon.com/r/112-1%202/x?startDate=2020-12-01T00%3A00%3A00Z&flag=true&ids=a,b%2Cc"
+        );
+        assert_eq!(req.headers()[USER_EMAIL_HEADER], "buyer@example.com");
+    }
+
+    #[test]
+    fn validation_errors_name_the_field() {
+        let base = Url::parse("https://x.example").unwrap();
+        let mut c = cx(&base);
+        c.user_email = None;
+        let err = RequestBuilder::new("op", Method::GET, &c, "/r/{id}")
+            .path_param("id", "")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("id: must not be empty"), "{err}");
+        let err = RequestBuilder::new("op", Method::GET, &c, "/r/{id}")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("id: is required"), "{err}");
+        let err = RequestBuilder::new("op", Method::GET, &c, "/r")
+            .user_email(None, &c, true)
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains(USER_EMAIL_HEADER), "{err}");
+        let err = RequestBuilder::new("op", Method::GET, &c, "/r")
+            .check(validate::range("op", "pageSize", 0, 1, 100))
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("pageSize: is 0, must be between 1 and 100"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn decode_errors_name_the_path() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Out {
+            orders: Vec<Order>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Order {
+            #[serde(rename = "orderDate")]
+            order_date: DateTime,
+        }
+        let err = parse_json::<Out>(
+            "getOrders",
+            br#"{"orders":[{"orderDate":"2020-01-01T00:00:00Z"},{"orderDate":"soon"}]}"#,
+        )
+        .unwrap_err();
+        match err {
+            Error::Decode(d) => {
+                assert_eq!(d.operation, "getOrders");
+                assert_eq!(d.path, "orders[1].orderDate");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
