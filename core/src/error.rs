@@ -121,10 +121,7 @@ pub struct ConfigError {
 impl ConfigError {
     /// A configuration error for `field`.
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        ConfigError {
-            field,
-            message: message.into(),
-        }
+        ConfigError { field, message: message.into() }
     }
 }
 
@@ -142,16 +139,8 @@ pub struct ValidationError {
 
 impl ValidationError {
     /// A validation error for `field` of `operation`.
-    pub fn new(
-        operation: &'static str,
-        field: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        ValidationError {
-            operation,
-            field: field.into(),
-            message: message.into(),
-        }
+    pub fn new(operation: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
+        ValidationError { operation, field: field.into(), message: message.into() }
     }
 }
 
@@ -334,10 +323,8 @@ pub struct LwaError {
 impl LwaError {
     /// True when trying again later may succeed (LWA outage), false when the credentials are bad.
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self.code,
-            LwaErrorCode::ServerError | LwaErrorCode::TemporarilyUnavailable
-        ) || self.status >= 500
+        matches!(self.code, LwaErrorCode::ServerError | LwaErrorCode::TemporarilyUnavailable)
+            || self.status >= 500
             || self.status == 429
     }
 }
@@ -394,10 +381,7 @@ pub struct TransportError {
 impl TransportError {
     /// A failure of the given kind.
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        TransportError {
-            kind,
-            message: message.into(),
-        }
+        TransportError { kind, message: message.into() }
     }
 
     /// True only when the request certainly never reached the server.
@@ -476,11 +460,7 @@ mod tests {
 
     #[test]
     fn lwa_transience() {
-        let e = |code: &str, status| LwaError {
-            code: LwaErrorCode::parse(code),
-            status,
-            description: None,
-        };
+        let e = |code: &str, status| LwaError { code: LwaErrorCode::parse(code), status, description: None };
         assert!(!e("invalid_grant", 400).is_transient());
         assert!(e("server_error", 500).is_transient());
         assert!(e("whatever", 503).is_transient());

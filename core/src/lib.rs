@@ -20,3 +20,15 @@ pub use operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
 pub use place::{Country, Environment, Marketplace, Region};
 pub use secret::Secret;
 pub use types::{Amount, DateTime, Decimal, Money};
+pub mod call;
+pub mod config;
+pub mod engine;
+pub mod lwa;
+pub mod pacer;
+pub mod retry;
+pub mod token;
+
+pub use call::{Call, Step, Target};
+pub use config::{Config, Credentials, RetryPolicy, Timeouts};
+pub use engine::{Engine, Now};
+pub mod redact;

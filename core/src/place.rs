@@ -120,10 +120,7 @@ impl Country {
 
     /// The marketplace that sells in this country.
     pub fn marketplace(self) -> Marketplace {
-        Marketplace::ALL
-            .into_iter()
-            .find(|m| m.country() == self)
-            .expect("every country has a marketplace")
+        Marketplace::ALL.into_iter().find(|m| m.country() == self).expect("every country has a marketplace")
     }
 }
 
@@ -142,18 +139,15 @@ impl FromStr for Country {
         if upper == "GB" {
             return Ok(Country::GB);
         }
-        Country::ALL
-            .into_iter()
-            .find(|c| c.as_api_str() == upper)
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "country",
-                    format!(
-                        "unknown country {s:?}; expected one of {}",
-                        Country::ALL.map(|c| c.as_api_str()).join(", ")
-                    ),
-                )
-            })
+        Country::ALL.into_iter().find(|c| c.as_api_str() == upper).ok_or_else(|| {
+            ConfigError::new(
+                "country",
+                format!(
+                    "unknown country {s:?}; expected one of {}",
+                    Country::ALL.map(|c| c.as_api_str()).join(", ")
+                ),
+            )
+        })
     }
 }
 
@@ -226,17 +220,9 @@ impl Marketplace {
         use Country as C;
         use Region::*;
         let (id, region, country, currency, domain) = match self {
-            Marketplace::UnitedStates => {
-                ("ATVPDKIKX0DER", NorthAmerica, C::US, "USD", "amazon.com")
-            }
+            Marketplace::UnitedStates => ("ATVPDKIKX0DER", NorthAmerica, C::US, "USD", "amazon.com"),
             Marketplace::Canada => ("A2EUQ1WTGCTBG2", NorthAmerica, C::CA, "CAD", "amazon.ca"),
-            Marketplace::Mexico => (
-                "A1AM78C64UM0Y8",
-                NorthAmerica,
-                C::MX,
-                "MXN",
-                "amazon.com.mx",
-            ),
+            Marketplace::Mexico => ("A1AM78C64UM0Y8", NorthAmerica, C::MX, "MXN", "amazon.com.mx"),
             Marketplace::UnitedKingdom => ("A1F83G8C2ARO7P", Europe, C::GB, "GBP", "amazon.co.uk"),
             Marketplace::Germany => ("A1PA6795UKMFR9", Europe, C::DE, "EUR", "amazon.de"),
             Marketplace::France => ("A13V1IB3VIYZZH", Europe, C::FR, "EUR", "amazon.fr"),
@@ -246,13 +232,7 @@ impl Marketplace {
             Marketplace::Australia => ("A39IBJ37TRP1C6", FarEast, C::AU, "AUD", "amazon.com.au"),
             Marketplace::Japan => ("A1VC38T7YXB528", FarEast, C::JP, "JPY", "amazon.co.jp"),
         };
-        MarketplaceInfo {
-            id,
-            region,
-            country,
-            currency,
-            domain,
-        }
+        MarketplaceInfo { id, region, country, currency, domain }
     }
 
     /// Amazon's marketplace ID, e.g. `ATVPDKIKX0DER`.
@@ -283,20 +263,15 @@ impl Marketplace {
     /// Looks a marketplace up by its Amazon ID. The error lists the valid IDs.
     pub fn from_id(id: &str) -> Result<Marketplace, ConfigError> {
         let id = id.trim();
-        Marketplace::ALL
-            .into_iter()
-            .find(|m| m.id() == id)
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "marketplace",
-                    format!(
-                        "unknown marketplace ID {id:?}; valid IDs are {}",
-                        Marketplace::ALL
-                            .map(|m| format!("{} ({})", m.id(), m.country().iso_code()))
-                            .join(", ")
-                    ),
-                )
-            })
+        Marketplace::ALL.into_iter().find(|m| m.id() == id).ok_or_else(|| {
+            ConfigError::new(
+                "marketplace",
+                format!(
+                    "unknown marketplace ID {id:?}; valid IDs are {}",
+                    Marketplace::ALL.map(|m| format!("{} ({})", m.id(), m.country().iso_code())).join(", ")
+                ),
+            )
+        })
     }
 
     /// Looks a marketplace up by its country.
@@ -380,7 +355,10 @@ impl Environment {
 
 fn parse_endpoint(field: &'static str, raw: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(raw.trim()).map_err(|e| {
-        ConfigError::new(field, format!("{raw:?} is not a valid URL ({e}); expected e.g. https://host or http://127.0.0.1:PORT"))
+        ConfigError::new(
+            field,
+            format!("{raw:?} is not a valid URL ({e}); expected e.g. https://host or http://127.0.0.1:PORT"),
+        )
     })?;
     match url.scheme() {
         "https" => Ok(url),
@@ -410,15 +388,7 @@ mod tests {
     fn the_marketplace_table() {
         let rows: Vec<_> = Marketplace::ALL
             .iter()
-            .map(|m| {
-                (
-                    m.id(),
-                    m.region().code(),
-                    m.country().as_api_str(),
-                    m.currency(),
-                    m.domain(),
-                )
-            })
+            .map(|m| (m.id(), m.region().code(), m.country().as_api_str(), m.currency(), m.domain()))
             .collect();
         assert_eq!(
             rows,
@@ -445,9 +415,7 @@ mod tests {
     #[test]
     fn hosts_follow_the_region() {
         assert_eq!(
-            Environment::Production
-                .api_base(Marketplace::Japan)
-                .as_str(),
+            Environment::Production.api_base(Marketplace::Japan).as_str(),
             "https://jp.business-api.amazon.com/"
         );
         assert_eq!(
@@ -468,15 +436,9 @@ mod tests {
     #[test]
     fn uk_travels_as_uk() {
         assert_eq!(serde_json::to_string(&Country::GB).unwrap(), "\"UK\"");
-        assert_eq!(
-            serde_json::from_str::<Country>("\"UK\"").unwrap(),
-            Country::GB
-        );
+        assert_eq!(serde_json::from_str::<Country>("\"UK\"").unwrap(), Country::GB);
         assert_eq!("gb".parse::<Country>().unwrap(), Country::GB);
-        assert_eq!(
-            "UK".parse::<Marketplace>().unwrap(),
-            Marketplace::UnitedKingdom
-        );
+        assert_eq!("UK".parse::<Marketplace>().unwrap(), Marketplace::UnitedKingdom);
         assert!(serde_json::from_str::<Country>("\"ZZ\"").is_err());
     }
 

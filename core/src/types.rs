@@ -39,13 +39,9 @@ impl DateTime {
             version = 2,
             "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
         );
-        PrimitiveDateTime::parse(s, &naive)
-            .map(|t| DateTime(t.assume_utc()))
-            .map_err(|_| {
-                DateTimeError(format!(
-                    "{s:?} is not an RFC 3339 date-time; expected e.g. 2024-05-01T10:00:00Z"
-                ))
-            })
+        PrimitiveDateTime::parse(s, &naive).map(|t| DateTime(t.assume_utc())).map_err(|_| {
+            DateTimeError(format!("{s:?} is not an RFC 3339 date-time; expected e.g. 2024-05-01T10:00:00Z"))
+        })
     }
 
     /// Seconds since 1970-01-01T00:00:00Z.
@@ -60,9 +56,7 @@ impl DateTime {
 
     /// RFC 3339 in UTC with `Z`, the form sent to Amazon.
     pub fn to_rfc3339(&self) -> String {
-        self.0
-            .format(&Rfc3339)
-            .expect("a UTC date-time within year 0..9999 formats")
+        self.0.format(&Rfc3339).expect("a UTC date-time within year 0..9999 formats")
     }
 }
 
@@ -144,18 +138,12 @@ pub struct Amount {
 impl Amount {
     /// An amount written as a JSON number.
     pub fn new(value: Decimal) -> Self {
-        Amount {
-            value,
-            form: AmountForm::Number,
-        }
+        Amount { value, form: AmountForm::Number }
     }
 
     /// An amount written as a JSON string.
     pub fn new_string(value: Decimal) -> Self {
-        Amount {
-            value,
-            form: AmountForm::String,
-        }
+        Amount { value, form: AmountForm::String }
     }
 
     /// The exact value.
@@ -258,9 +246,7 @@ impl<'de> Deserialize<'de> for Amount {
             }
 
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
-                Amount::parse_text(v)
-                    .map(Amount::new_string)
-                    .map_err(E::custom)
+                Amount::parse_text(v).map(Amount::new_string).map_err(E::custom)
             }
 
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
@@ -273,22 +259,16 @@ impl<'de> Deserialize<'de> for Amount {
 
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
                 // Only reached from a non-JSON deserializer; JSON numbers arrive as exact text.
-                Amount::parse_text(&v.to_string())
-                    .map(Amount::new)
-                    .map_err(E::custom)
+                Amount::parse_text(&v.to_string()).map(Amount::new).map_err(E::custom)
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Amount, A::Error> {
                 let key: Option<String> = map.next_key()?;
                 if key.as_deref() != Some(JSON_NUMBER_TOKEN) {
-                    return Err(de::Error::custom(
-                        "expected a decimal amount, found an object",
-                    ));
+                    return Err(de::Error::custom("expected a decimal amount, found an object"));
                 }
                 let text: String = map.next_value()?;
-                Amount::parse_text(&text)
-                    .map(Amount::new)
-                    .map_err(de::Error::custom)
+                Amount::parse_text(&text).map(Amount::new).map_err(de::Error::custom)
             }
         }
 
@@ -309,10 +289,7 @@ pub struct Money {
 impl Money {
     /// Money with an amount that travels as a JSON number.
     pub fn new(currency_code: impl Into<String>, amount: Decimal) -> Self {
-        Money {
-            currency_code: currency_code.into(),
-            amount: Amount::new(amount),
-        }
+        Money { currency_code: currency_code.into(), amount: Amount::new(amount) }
     }
 }
 
@@ -334,10 +311,7 @@ mod tests {
         assert_eq!(naive.to_rfc3339(), "2020-12-01T00:00:00Z");
         let frac = DateTime::parse("2020-12-01T00:00:00.250Z").unwrap();
         assert_eq!(frac.to_rfc3339(), "2020-12-01T00:00:00.25Z");
-        assert_eq!(
-            DateTime::from_unix_seconds(0).unwrap().to_rfc3339(),
-            "1970-01-01T00:00:00Z"
-        );
+        assert_eq!(DateTime::from_unix_seconds(0).unwrap().to_rfc3339(), "1970-01-01T00:00:00Z");
         let err = DateTime::parse("yesterday").unwrap_err().to_string();
         assert!(err.contains("RFC 3339"), "{err}");
     }
@@ -358,8 +332,7 @@ mod tests {
 
     #[test]
     fn amounts_inside_values_and_money() {
-        let v: serde_json::Value =
-            serde_json::from_str(r#"{"currencyCode":"USD","amount":19.99}"#).unwrap();
+        let v: serde_json::Value = serde_json::from_str(r#"{"currencyCode":"USD","amount":19.99}"#).unwrap();
         let m: Money = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(m.amount.value(), "19.99".parse::<Decimal>().unwrap());
         assert_eq!(serde_json::to_value(&m).unwrap(), v);

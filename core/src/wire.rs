@@ -14,11 +14,7 @@ use crate::place::Country;
 use crate::types::{Amount, DateTime};
 
 /// Characters left as they are in a path segment or query component: RFC 3986 unreserved.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
 pub fn encode_component(s: &str) -> String {
@@ -108,12 +104,7 @@ pub struct RequestBuilder {
 
 impl RequestBuilder {
     /// Starts a request to `template` (a model path like `/reports/2021-09-30/reports/{reportId}`).
-    pub fn new(
-        operation: &'static str,
-        method: Method,
-        cx: &RequestContext<'_>,
-        template: &str,
-    ) -> Self {
+    pub fn new(operation: &'static str, method: Method, cx: &RequestContext<'_>, template: &str) -> Self {
         let base = cx.base_url.as_str().trim_end_matches('/').to_owned();
         RequestBuilder {
             operation,
@@ -149,8 +140,7 @@ impl RequestBuilder {
 
     /// Adds a query parameter.
     pub fn query(mut self, name: &str, value: impl WireValue) -> Self {
-        self.query
-            .push((name.to_owned(), encode_component(&value.to_wire())));
+        self.query.push((name.to_owned(), encode_component(&value.to_wire())));
         self
     }
 
@@ -169,10 +159,7 @@ impl RequestBuilder {
         I: IntoIterator,
         I::Item: WireValue,
     {
-        let parts: Vec<String> = values
-            .into_iter()
-            .map(|v| encode_component(&v.to_wire()))
-            .collect();
+        let parts: Vec<String> = values.into_iter().map(|v| encode_component(&v.to_wire())).collect();
         if !parts.is_empty() {
             self.query.push((name.to_owned(), parts.join(",")));
         }
@@ -190,12 +177,7 @@ impl RequestBuilder {
 
     /// Sets `x-amz-user-email` from the per-call value or the configured default; when
     /// `required` and neither is set, the request is refused.
-    pub fn user_email(
-        self,
-        per_call: Option<&str>,
-        cx: &RequestContext<'_>,
-        required: bool,
-    ) -> Self {
+    pub fn user_email(self, per_call: Option<&str>, cx: &RequestContext<'_>, required: bool) -> Self {
         match per_call.or(cx.user_email) {
             Some(email) if !email.trim().is_empty() => self.header(USER_EMAIL_HEADER, email.trim()),
             _ if required => {
@@ -215,8 +197,7 @@ impl RequestBuilder {
         match serde_json::to_vec(body) {
             Ok(bytes) => {
                 self.body = bytes;
-                self.headers
-                    .push((CONTENT_TYPE, HeaderValue::from_static("application/json")));
+                self.headers.push((CONTENT_TYPE, HeaderValue::from_static("application/json")));
             }
             Err(e) => self.fail("body", format!("could not be serialised: {e}")),
         }
@@ -239,21 +220,14 @@ impl RequestBuilder {
             return Err(e);
         }
         if let Some(start) = self.path.find('{') {
-            let name = self.path[start + 1..]
-                .split('}')
-                .next()
-                .unwrap_or_default()
-                .to_owned();
+            let name = self.path[start + 1..].split('}').next().unwrap_or_default().to_owned();
             return Err(ValidationError::new(self.operation, name, "is required").into());
         }
         let mut uri = format!("{}{}", self.base, self.path);
         if !self.query.is_empty() {
             uri.push('?');
-            let pairs: Vec<String> = self
-                .query
-                .iter()
-                .map(|(k, v)| format!("{}={v}", encode_component(k)))
-                .collect();
+            let pairs: Vec<String> =
+                self.query.iter().map(|(k, v)| format!("{}={v}", encode_component(k))).collect();
             uri.push_str(&pairs.join("&"));
         }
         let mut builder = http::Request::builder().method(self.method).uri(&uri);
@@ -261,12 +235,7 @@ impl RequestBuilder {
             builder = builder.header(name, value);
         }
         builder.body(self.body).map_err(|e| {
-            ValidationError::new(
-                self.operation,
-                "url",
-                format!("{uri:?} is not a valid URI: {e}"),
-            )
-            .into()
+            ValidationError::new(self.operation, "url", format!("{uri:?} is not a valid URI: {e}")).into()
         })
     }
 }
@@ -369,10 +338,7 @@ mod tests {
 
     #[test]
     fn rfc3986_encoding() {
-        assert_eq!(
-            encode_component("a b+c/d?e&f=g~h.i_j-k"),
-            "a%20b%2Bc%2Fd%3Fe%26f%3Dg~h.i_j-k"
-        );
+        assert_eq!(encode_component("a b+c/d?e&f=g~h.i_j-k"), "a%20b%2Bc%2Fd%3Fe%26f%3Dg~h.i_j-k");
         assert_eq!(encode_component("é"), "%C3%A9");
     }
 
@@ -402,29 +368,19 @@ mod tests {
         let base = Url::parse("https://x.example").unwrap();
         let mut c = cx(&base);
         c.user_email = None;
-        let err = RequestBuilder::new("op", Method::GET, &c, "/r/{id}")
-            .path_param("id", "")
-            .build()
-            .unwrap_err();
+        let err =
+            RequestBuilder::new("op", Method::GET, &c, "/r/{id}").path_param("id", "").build().unwrap_err();
         assert!(err.to_string().contains("id: must not be empty"), "{err}");
-        let err = RequestBuilder::new("op", Method::GET, &c, "/r/{id}")
-            .build()
-            .unwrap_err();
+        let err = RequestBuilder::new("op", Method::GET, &c, "/r/{id}").build().unwrap_err();
         assert!(err.to_string().contains("id: is required"), "{err}");
-        let err = RequestBuilder::new("op", Method::GET, &c, "/r")
-            .user_email(None, &c, true)
-            .build()
-            .unwrap_err();
+        let err =
+            RequestBuilder::new("op", Method::GET, &c, "/r").user_email(None, &c, true).build().unwrap_err();
         assert!(err.to_string().contains(USER_EMAIL_HEADER), "{err}");
         let err = RequestBuilder::new("op", Method::GET, &c, "/r")
             .check(validate::range("op", "pageSize", 0, 1, 100))
             .build()
             .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("pageSize: is 0, must be between 1 and 100"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("pageSize: is 0, must be between 1 and 100"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,447 @@
+//! Every decision of the call state machine, driven with injected time and scripted responses.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant, SystemTime};
+
+use super::*;
+use crate::config::{Config, Credentials, RetryPolicy};
+use crate::error::{ErrorKind, LwaErrorCode};
+use crate::operation::{RequestContext, Role, UsagePlan};
+use crate::place::Environment;
+use crate::wire::RequestBuilder;
+
+struct TestOp<const SAFE: bool> {
+    id: &'static str,
+}
+
+impl<const SAFE: bool> Operation for TestOp<SAFE> {
+    type Output = serde_json::Value;
+    const ID: &'static str = "testOp";
+    const ROLE: Role = Role::AmazonBusinessAnalytics;
+    const USAGE_PLAN: Option<UsagePlan> = Some(UsagePlan::new(0.5, 2));
+    const RETRY_SAFE: bool = SAFE;
+
+    fn request(&self, cx: &RequestContext<'_>) -> Result<http::Request<Vec<u8>>, Error> {
+        RequestBuilder::new(Self::ID, http::Method::GET, cx, "/things/{id}").path_param("id", self.id).build()
+    }
+
+    fn parse(&self, response: &http::Response<Vec<u8>>) -> Result<Self::Output, Error> {
+        crate::wire::parse_json(Self::ID, response.body())
+    }
+}
+
+type Safe = TestOp<true>;
+type Unsafe = TestOp<false>;
+
+fn engine_with(retry: RetryPolicy, pacing: bool) -> Engine {
+    let creds = Credentials::new("client-id", "client-secret", "Atzr|refresh").unwrap();
+    let env = Environment::custom("http://127.0.0.1:1", "http://127.0.0.1:1/auth/o2/token").unwrap();
+    let config =
+        Config::builder().credentials(creds).environment(env).retry(retry).pacing(pacing).build().unwrap();
+    Engine::new(config)
+}
+
+fn engine() -> Engine {
+    engine_with(RetryPolicy::default(), false)
+}
+
+fn t0() -> Now {
+    Now::new(Instant::now(), SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+}
+
+fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Vec<u8>> {
+    let mut b = http::Response::builder().status(status);
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    b.body(body.as_bytes().to_vec()).unwrap()
+}
+
+fn token_response(token: &str) -> http::Response<Vec<u8>> {
+    response(200, &[], &format!(r#"{{"access_token":"{token}","token_type":"bearer","expires_in":3600}}"#))
+}
+
+type Outcome = Result<http::Response<Vec<u8>>, TransportError>;
+
+/// What a driver saw, step by step.
+#[derive(Debug, PartialEq)]
+enum Seen {
+    Lwa,
+    Api(Option<String>),
+    Sleep(Duration),
+    Await,
+}
+
+/// Drives a call to the end, answering LWA and API requests from the scripts, advancing time by
+/// every sleep. Returns the result, what happened, and the requests sent.
+fn drive<O: Operation>(
+    call: &mut Call<'_, O>,
+    mut now: Now,
+    lwa: &mut VecDeque<Outcome>,
+    api: &mut VecDeque<Outcome>,
+) -> (Result<O::Output, Error>, Vec<Seen>, Vec<http::Request<Vec<u8>>>) {
+    let mut seen = Vec::new();
+    let mut sent = Vec::new();
+    for _ in 0..100 {
+        match call.poll(now) {
+            Step::Send { request, target: Target::Lwa } => {
+                seen.push(Seen::Lwa);
+                sent.push(copy_request(&request));
+                call.receive(lwa.pop_front().expect("unexpected LWA request"), now);
+            }
+            Step::Send { request, target: Target::Api } => {
+                let token =
+                    request.headers().get(ACCESS_TOKEN_HEADER).map(|v| v.to_str().unwrap().to_owned());
+                seen.push(Seen::Api(token));
+                sent.push(copy_request(&request));
+                call.receive(api.pop_front().expect("unexpected API request"), now);
+            }
+            Step::Sleep(d) => {
+                seen.push(Seen::Sleep(d));
+                now = now.after(d);
+            }
+            Step::AwaitToken { .. } => {
+                seen.push(Seen::Await);
+                return (Err(misuse("awaiting")), seen, sent);
+            }
+            Step::Done(r) => return (r, seen, sent),
+        }
+    }
+    panic!("call did not finish: {seen:?}");
+}
+
+fn q<const N: usize>(items: [Outcome; N]) -> VecDeque<Outcome> {
+    items.into_iter().collect()
+}
+
+fn ok() -> Outcome {
+    Ok(response(200, &[("x-amzn-RequestId", "r1")], r#"{"ok":true}"#))
+}
+
+#[test]
+fn fetches_a_token_once_and_sends_it() {
+    let e = engine();
+    let op = Safe { id: "a b" };
+    let mut lwa = q([Ok(token_response("Atza|one"))]);
+    let mut api = q([ok(), ok()]);
+    let (r, seen, sent) = drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api);
+    assert_eq!(r.unwrap()["ok"], true);
+    assert_eq!(seen, [Seen::Lwa, Seen::Api(Some("Atza|one".into()))]);
+    let lwa_req = &sent[0];
+    assert_eq!(lwa_req.uri(), "http://127.0.0.1:1/auth/o2/token");
+    assert_eq!(
+        std::str::from_utf8(lwa_req.body()).unwrap(),
+        "grant_type=refresh_token&refresh_token=Atzr%7Crefresh&client_id=client-id&client_secret=client-secret"
+    );
+    let api_req = &sent[1];
+    assert_eq!(api_req.uri(), "http://127.0.0.1:1/things/a%20b");
+    assert!(api_req.headers()[USER_AGENT].to_str().unwrap().contains("Language=Rust/"));
+    // The second call reuses the cached token.
+    let (r, seen, _) = drive(&mut e.call(&op, 2), t0(), &mut lwa, &mut api);
+    assert!(r.is_ok());
+    assert_eq!(seen, [Seen::Api(Some("Atza|one".into()))]);
+}
+
+#[test]
+fn an_expiring_token_is_refreshed() {
+    let e = engine();
+    let op = Safe { id: "x" };
+    let mut lwa = q([Ok(token_response("Atza|one")), Ok(token_response("Atza|two"))]);
+    let mut api = q([ok(), ok()]);
+    drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api).0.unwrap();
+    let later = t0().after(Duration::from_secs(3600 - 59));
+    let (r, seen, _) = drive(&mut e.call(&op, 1), later, &mut lwa, &mut api);
+    r.unwrap();
+    assert_eq!(seen, [Seen::Lwa, Seen::Api(Some("Atza|two".into()))]);
+}
+
+#[test]
+fn a_401_refreshes_and_retries_once() {
+    let e = engine();
+    let op = Unsafe { id: "x" };
+    let unauthorized =
+        || Ok(response(401, &[], r#"{"errors":[{"code":"Unauthorized","message":"expired"}]}"#));
+    let mut lwa = q([Ok(token_response("Atza|one")), Ok(token_response("Atza|two"))]);
+    let mut api = q([unauthorized(), ok()]);
+    let (r, seen, _) = drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api);
+    r.unwrap();
+    assert_eq!(
+        seen,
+        [Seen::Lwa, Seen::Api(Some("Atza|one".into())), Seen::Lwa, Seen::Api(Some("Atza|two".into()))]
+    );
+
+    // Twice in a row: not retried a second time.
+    let mut lwa = q([Ok(token_response("Atza|three"))]);
+    let mut api = q([unauthorized(), unauthorized()]);
+    let (r, seen, _) = drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api);
+    assert_eq!(r.unwrap_err().kind(), ErrorKind::Unauthorized);
+    assert_eq!(seen, [Seen::Api(Some("Atza|two".into())), Seen::Lwa, Seen::Api(Some("Atza|three".into()))]);
+}
+
+#[test]
+fn a_429_waits_retry_after_in_both_forms() {
+    let e = engine();
+    let op = Unsafe { id: "x" };
+    let now = t0();
+    let date = httpdate::fmt_http_date(now.wall + Duration::from_secs(7));
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([
+        Ok(response(
+            429,
+            &[("Retry-After", "1")],
+            r#"{"errors":[{"code":"QuotaExceeded","message":"slow"}]}"#,
+        )),
+        Ok(response(429, &[("Retry-After", &date)], "")),
+        ok(),
+    ]);
+    let (r, seen, _) = drive(&mut e.call(&op, 1), now, &mut lwa, &mut api);
+    r.unwrap();
+    let sleeps: Vec<_> =
+        seen.iter().filter_map(|s| if let Seen::Sleep(d) = s { Some(*d) } else { None }).collect();
+    // 1 s, then the date 7 s after t0 is 6 s after the first sleep.
+    assert_eq!(sleeps, [Duration::from_secs(1), Duration::from_secs(6)]);
+}
+
+#[test]
+fn a_429_with_garbage_retry_after_backs_off_and_gives_up_as_quota_exceeded() {
+    let retry = RetryPolicy { max_attempts: 3, ..RetryPolicy::default() };
+    let e = engine_with(retry.clone(), false);
+    let op = Safe { id: "x" };
+    let throttled = || Ok(response(429, &[("Retry-After", "soon")], ""));
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([throttled(), throttled(), throttled()]);
+    let (r, seen, _) = drive(&mut e.call(&op, 9), t0(), &mut lwa, &mut api);
+    let err = r.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::QuotaExceeded);
+    assert!(matches!(err, Error::RetriesExhausted { attempts: 3, .. }), "{err:?}");
+    let sleeps: Vec<_> =
+        seen.iter().filter_map(|s| if let Seen::Sleep(d) = s { Some(*d) } else { None }).collect();
+    assert_eq!(sleeps.len(), 2);
+    assert!(sleeps[0] >= retry.base_delay / 2 && sleeps[0] <= retry.base_delay, "{sleeps:?}");
+    assert!(sleeps[1] >= retry.base_delay && sleeps[1] <= retry.base_delay * 2, "{sleeps:?}");
+}
+
+#[test]
+fn a_retry_after_beyond_the_bound_fails_at_once() {
+    let e = engine();
+    let op = Safe { id: "x" };
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([Ok(response(429, &[("Retry-After", "3600")], ""))]);
+    let (r, seen, _) = drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api);
+    let err = r.unwrap_err();
+    assert_eq!(err.api().unwrap().retry_after, Some(Duration::from_secs(3600)));
+    assert!(!seen.iter().any(|s| matches!(s, Seen::Sleep(_))));
+}
+
+#[test]
+fn server_errors_are_retried_only_when_safe() {
+    let e = engine();
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([Ok(response(500, &[], "")), Ok(response(503, &[], "")), ok()]);
+    let (r, seen, _) = drive(&mut e.call(&Safe { id: "x" }, 1), t0(), &mut lwa, &mut api);
+    r.unwrap();
+    assert_eq!(seen.iter().filter(|s| matches!(s, Seen::Api(_))).count(), 3);
+
+    let mut api = q([Ok(response(
+        500,
+        &[("x-amzn-RequestId", "req-9")],
+        r#"{"errors":[{"code":"InternalFailure","message":"boom"}]}"#,
+    ))]);
+    let (r, seen, _) = drive(&mut e.call(&Unsafe { id: "x" }, 1), t0(), &mut lwa, &mut api);
+    let err = r.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Server);
+    assert_eq!(err.request_id(), Some("req-9"));
+    assert_eq!(seen.iter().filter(|s| matches!(s, Seen::Api(_))).count(), 1);
+}
+
+#[test]
+fn network_failures_are_retried_when_safe_or_when_the_request_never_left() {
+    let e = engine();
+    let reset = || Err(TransportError::new(TransportErrorKind::Reset, "connection reset"));
+    let refused = || Err(TransportError::new(TransportErrorKind::Connect, "connection refused"));
+    let mut lwa = q([Ok(token_response("t"))]);
+
+    let mut api = q([reset(), ok()]);
+    drive(&mut e.call(&Safe { id: "x" }, 1), t0(), &mut lwa, &mut api).0.unwrap();
+
+    let mut api = q([refused(), ok()]);
+    drive(&mut e.call(&Unsafe { id: "x" }, 1), t0(), &mut lwa, &mut api).0.unwrap();
+
+    let mut api = q([reset()]);
+    let (r, _, _) = drive(&mut e.call(&Unsafe { id: "x" }, 1), t0(), &mut lwa, &mut api);
+    assert_eq!(r.unwrap_err().kind(), ErrorKind::Transport);
+    assert!(api.is_empty());
+}
+
+#[test]
+fn pacing_waits_instead_of_sending_into_a_throttle() {
+    let e = engine_with(RetryPolicy::default(), true);
+    let op = Safe { id: "x" };
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([ok(), ok(), ok()]);
+    let now = t0();
+    // Plan: 0.5 rps, burst 2.
+    let (_, seen1, _) = drive(&mut e.call(&op, 1), now, &mut lwa, &mut api);
+    let (_, seen2, _) = drive(&mut e.call(&op, 1), now, &mut lwa, &mut api);
+    let (_, seen3, _) = drive(&mut e.call(&op, 1), now, &mut lwa, &mut api);
+    assert!(!seen1.iter().chain(&seen2).any(|s| matches!(s, Seen::Sleep(_))));
+    assert_eq!(seen3[0], Seen::Sleep(Duration::from_secs(2)));
+
+    // With pacing off nothing waits.
+    let e = engine();
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([ok(), ok(), ok()]);
+    for _ in 0..3 {
+        let (_, seen, _) = drive(&mut e.call(&op, 1), now, &mut lwa, &mut api);
+        assert!(!seen.iter().any(|s| matches!(s, Seen::Sleep(_))));
+    }
+}
+
+#[test]
+fn the_rate_limit_header_corrects_the_pace() {
+    let e = engine_with(RetryPolicy::default(), true);
+    let op = Safe { id: "x" };
+    let mut lwa = q([Ok(token_response("t"))]);
+    let fast = || Ok(response(200, &[("x-amzn-RateLimit-Limit", "10")], "{}"));
+    let mut api = q([fast(), fast(), fast()]);
+    let now = t0();
+    for _ in 0..2 {
+        drive(&mut e.call(&op, 1), now, &mut lwa, &mut api).0.unwrap();
+    }
+    // Two slots were booked at 0.5 rps (burst 2); once Amazon says 10 rps the third waits
+    // for the rescaled backlog instead of the 2 s the model's plan would impose.
+    let (_, seen, _) = drive(&mut e.call(&op, 1), now, &mut lwa, &mut api);
+    match seen[0] {
+        Seen::Sleep(d) => assert!(d < Duration::from_millis(500), "{d:?}"),
+        ref other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn concurrent_calls_share_one_exchange() {
+    let e = engine();
+    let op = Safe { id: "x" };
+    let now = t0();
+    let mut leader = e.call(&op, 1);
+    let mut waiters: Vec<_> = (0..100).map(|i| e.call(&op, i)).collect();
+    let Step::Send { target: Target::Lwa, .. } = leader.poll(now) else { panic!() };
+    let generation = e.tokens().generation();
+    for w in &mut waiters {
+        assert!(matches!(w.poll(now), Step::AwaitToken { generation: g } if g == generation));
+    }
+    leader.receive(Ok(token_response("Atza|shared")), now);
+    assert_ne!(e.tokens().generation(), generation);
+    for w in &mut waiters {
+        match w.poll(now) {
+            Step::Send { request, target: Target::Api } => {
+                assert_eq!(request.headers()[ACCESS_TOKEN_HEADER], "Atza|shared")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_dropped_leader_hands_over() {
+    let e = engine();
+    let op = Safe { id: "x" };
+    let now = t0();
+    let mut leader = e.call(&op, 1);
+    let mut waiter = e.call(&op, 2);
+    assert!(matches!(leader.poll(now), Step::Send { target: Target::Lwa, .. }));
+    assert!(matches!(waiter.poll(now), Step::AwaitToken { .. }));
+    drop(leader);
+    assert!(matches!(waiter.poll(now), Step::Send { target: Target::Lwa, .. }));
+}
+
+#[test]
+fn an_lwa_refusal_fails_the_leader_and_its_waiters_with_one_exchange() {
+    let e = engine();
+    let op = Safe { id: "x" };
+    let now = t0();
+    let mut leader = e.call(&op, 1);
+    let mut waiter = e.call(&op, 2);
+    assert!(matches!(leader.poll(now), Step::Send { target: Target::Lwa, .. }));
+    assert!(matches!(waiter.poll(now), Step::AwaitToken { .. }));
+    leader.receive(Ok(response(400, &[], r#"{"error":"invalid_grant","error_description":"revoked"}"#)), now);
+    for call in [&mut leader, &mut waiter] {
+        match call.poll(now) {
+            Step::Done(Err(Error::Lwa(l))) => assert_eq!(l.code, LwaErrorCode::InvalidGrant),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn an_lwa_outage_is_retried_with_backoff() {
+    let e = engine();
+    let op = Safe { id: "x" };
+    let mut lwa = q([
+        Ok(response(503, &[], "unavailable")),
+        Err(TransportError::new(TransportErrorKind::Timeout, "timed out")),
+        Ok(token_response("t")),
+    ]);
+    let mut api = q([ok()]);
+    let (r, seen, _) = drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api);
+    r.unwrap();
+    assert!(
+        matches!(seen[..], [Seen::Lwa, Seen::Sleep(_), Seen::Lwa, Seen::Sleep(_), Seen::Lwa, Seen::Api(_)]),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn validation_failures_send_nothing() {
+    let e = engine();
+    let op = Safe { id: "" };
+    let mut call = e.call(&op, 1);
+    match call.poll(t0()) {
+        Step::Done(Err(Error::Validation(v))) => assert_eq!(v.field, "id"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn undecodable_success_is_a_decode_error() {
+    let e = engine();
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([Ok(response(200, &[], "{not json"))]);
+    let (r, _, _) = drive(&mut e.call(&Safe { id: "x" }, 1), t0(), &mut lwa, &mut api);
+    assert_eq!(r.unwrap_err().kind(), ErrorKind::Decode);
+}
+
+#[test]
+fn rotating_the_secret_forces_a_new_exchange_with_it() {
+    let e = engine();
+    let op = Safe { id: "x" };
+    let mut lwa = q([Ok(token_response("one")), Ok(token_response("two"))]);
+    let mut api = q([ok(), ok()]);
+    drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api).0.unwrap();
+    e.rotate_client_secret("new-secret").unwrap();
+    let (_, seen, sent) = drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api);
+    assert_eq!(seen[0], Seen::Lwa);
+    assert!(std::str::from_utf8(sent[0].body()).unwrap().ends_with("client_secret=new-secret"));
+    assert!(e.rotate_client_secret("").is_err());
+}
+
+#[test]
+fn another_customer_gets_its_own_token() {
+    let e = engine();
+    let other = e.with_refresh_token("Atzr|customer-2").unwrap();
+    let op = Safe { id: "x" };
+    let mut lwa = q([Ok(token_response("one")), Ok(token_response("two"))]);
+    let mut api = q([ok(), ok()]);
+    drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api).0.unwrap();
+    let (_, seen, sent) = drive(&mut other.call(&op, 1), t0(), &mut lwa, &mut api);
+    assert_eq!(seen, [Seen::Lwa, Seen::Api(Some("two".into()))]);
+    assert!(std::str::from_utf8(sent[0].body()).unwrap().contains("customer-2"));
+}
+
+#[test]
+fn polling_out_of_turn_is_an_error_not_a_panic() {
+    let e = engine();
+    let op = Safe { id: "x" };
+    let mut call = e.call(&op, 1);
+    assert!(matches!(call.poll(t0()), Step::Send { .. }));
+    assert!(matches!(call.poll(t0()), Step::Done(Err(_))));
+}

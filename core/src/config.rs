@@ -1,0 +1,481 @@
+//! Client configuration: credentials, marketplace, environment, user agent and policies.
+
+use std::fmt;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::error::ConfigError;
+use crate::place::{Environment, Marketplace};
+use crate::secret::Secret;
+
+/// The LWA credentials of one application acting for one customer.
+#[derive(Clone)]
+pub struct Credentials {
+    client_id: String,
+    client_secret: Secret,
+    refresh_token: Secret,
+}
+
+impl Credentials {
+    /// Credentials from the application's client id and secret and the customer's refresh
+    /// token. An empty value is an error naming the field.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+        refresh_token: impl Into<Secret>,
+    ) -> Result<Self, ConfigError> {
+        let client_id = client_id.into().trim().to_owned();
+        let client_secret = client_secret.into();
+        let refresh_token = refresh_token.into();
+        if client_id.is_empty() {
+            return Err(ConfigError::new(
+                "client_id",
+                "is empty; expected the LWA client id (amzn1.application-oa2-client.…)",
+            ));
+        }
+        if client_secret.is_blank() {
+            return Err(ConfigError::new("client_secret", "is empty; expected the LWA client secret"));
+        }
+        if refresh_token.is_blank() {
+            return Err(ConfigError::new(
+                "refresh_token",
+                "is empty; expected the customer's refresh token (Atzr|…)",
+            ));
+        }
+        Ok(Credentials { client_id, client_secret, refresh_token })
+    }
+
+    /// The LWA client id (not secret).
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The client secret.
+    pub fn client_secret(&self) -> &Secret {
+        &self.client_secret
+    }
+
+    /// The refresh token.
+    pub fn refresh_token(&self) -> &Secret {
+        &self.refresh_token
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("refresh_token", &self.refresh_token)
+            .finish()
+    }
+}
+
+/// Identifies one (application, customer) pair in token caches and rate buckets without
+/// containing any secret: the client id and a SHA-256 fingerprint of the refresh token.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CredentialKey(String);
+
+impl CredentialKey {
+    /// The key for a client id and refresh token.
+    pub fn new(client_id: &str, refresh_token: &Secret) -> Self {
+        let digest = Sha256::digest(refresh_token.expose().as_bytes());
+        let fp: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+        CredentialKey(format!("{client_id}/{fp}"))
+    }
+
+    /// The key as text, suitable as a key in an external store.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for CredentialKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CredentialKey({})", self.0)
+    }
+}
+
+/// When and how often a failed call is tried again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// How many times a request may be sent in all (1 disables retries).
+    pub max_attempts: u32,
+    /// The first backoff delay; each retry doubles it.
+    pub base_delay: Duration,
+    /// The largest backoff delay.
+    pub max_delay: Duration,
+    /// The longest `Retry-After` the client will wait by itself; a longer one fails the call
+    /// with `QuotaExceeded` carrying the delay, so the caller decides.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(20),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+    }
+}
+
+/// Network time limits, applied by the transports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Time to establish a connection (including TLS).
+    pub connect: Duration,
+    /// Time for a whole exchange, from sending to the end of the response.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { connect: Duration::from_secs(10), request: Duration::from_secs(60) }
+    }
+}
+
+/// Everything a client needs to know. Build it with [`Config::builder`] or
+/// [`Config::from_lookup`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) credentials: Credentials,
+    pub(crate) marketplace: Marketplace,
+    pub(crate) environment: Environment,
+    pub(crate) user_agent: String,
+    pub(crate) user_email: Option<String>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) pacing: bool,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) proxy: Option<Url>,
+    pub(crate) debug: bool,
+}
+
+impl Config {
+    /// Starts a configuration.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+    /// The marketplace.
+    pub fn marketplace(&self) -> Marketplace {
+        self.marketplace
+    }
+    /// The environment.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+    /// The `User-Agent` sent with every request.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+    /// The default `x-amz-user-email`.
+    pub fn user_email(&self) -> Option<&str> {
+        self.user_email.as_deref()
+    }
+    /// The retry policy.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+    /// Whether the client paces itself to the usage plans.
+    pub fn pacing(&self) -> bool {
+        self.pacing
+    }
+    /// The network time limits.
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+    /// The HTTP(S) proxy, if any.
+    pub fn proxy(&self) -> Option<&Url> {
+        self.proxy.as_ref()
+    }
+    /// Whether transports log redacted request and response dumps.
+    pub fn debug(&self) -> bool {
+        self.debug
+    }
+    /// The API base URL.
+    pub fn api_base(&self) -> Url {
+        self.environment.api_base(self.marketplace)
+    }
+
+    /// Reads a configuration from variables, e.g. `Config::from_lookup(|k| std::env::var(k).ok())`:
+    ///
+    /// | variable | meaning |
+    /// |---|---|
+    /// | `AB_CLIENT_ID`, `AB_CLIENT_SECRET`, `AB_REFRESH_TOKEN` | credentials (required) |
+    /// | `AB_MARKETPLACE` | marketplace ID or country code (default `US`) |
+    /// | `AB_SANDBOX` | `1`/`true` for Amazon's sandbox |
+    /// | `AB_ENDPOINT`, `AB_LWA_ENDPOINT` | a custom API base URL and LWA token URL (both together) |
+    /// | `AB_USER_EMAIL` | default `x-amz-user-email` |
+    /// | `AB_PROXY` | proxy URL |
+    /// | `AB_DEBUG` | `1`/`true` to log redacted dumps |
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
+        let flag = |k: &str| {
+            get(k).is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+        };
+        let required = |k: &'static str, field: &'static str| {
+            get(k).ok_or_else(|| ConfigError::new(field, format!("is not set; set {k}")))
+        };
+        let credentials = Credentials::new(
+            required("AB_CLIENT_ID", "client_id")?,
+            required("AB_CLIENT_SECRET", "client_secret")?,
+            required("AB_REFRESH_TOKEN", "refresh_token")?,
+        )?;
+        let mut b = Config::builder().credentials(credentials);
+        if let Some(m) = get("AB_MARKETPLACE") {
+            b = b.marketplace(m.parse()?);
+        }
+        match (get("AB_ENDPOINT"), get("AB_LWA_ENDPOINT")) {
+            (Some(api), Some(lwa)) => b = b.environment(Environment::custom(&api, &lwa)?),
+            (Some(_), None) => {
+                return Err(ConfigError::new(
+                    "lwa_endpoint",
+                    "AB_ENDPOINT is set but AB_LWA_ENDPOINT is not; set both",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::new(
+                    "endpoint",
+                    "AB_LWA_ENDPOINT is set but AB_ENDPOINT is not; set both",
+                ))
+            }
+            (None, None) if flag("AB_SANDBOX") => b = b.environment(Environment::Sandbox),
+            (None, None) => {}
+        }
+        if let Some(e) = get("AB_USER_EMAIL") {
+            b = b.user_email(e);
+        }
+        if let Some(p) = get("AB_PROXY") {
+            b = b.proxy(&p)?;
+        }
+        b.debug(flag("AB_DEBUG")).build()
+    }
+}
+
+/// Builds a [`Config`].
+#[derive(Debug, Default)]
+pub struct ConfigBuilder {
+    credentials: Option<Credentials>,
+    marketplace: Option<Marketplace>,
+    environment: Option<Environment>,
+    app: Option<(String, String)>,
+    user_email: Option<String>,
+    retry: Option<RetryPolicy>,
+    pacing: Option<bool>,
+    timeouts: Option<Timeouts>,
+    proxy: Option<Url>,
+    debug: bool,
+}
+
+impl ConfigBuilder {
+    /// The credentials (required).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+    /// The marketplace (default: United States).
+    pub fn marketplace(mut self, marketplace: Marketplace) -> Self {
+        self.marketplace = Some(marketplace);
+        self
+    }
+    /// The environment (default: production).
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = Some(environment);
+        self
+    }
+    /// Your application's name and version, which lead the `User-Agent`.
+    pub fn app(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.app = Some((name.into(), version.into()));
+        self
+    }
+    /// The default `x-amz-user-email`: a user of the business account.
+    pub fn user_email(mut self, email: impl Into<String>) -> Self {
+        self.user_email = Some(email.into());
+        self
+    }
+    /// The retry policy (default: [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+    /// Whether to pace requests to the usage plans (default: on).
+    pub fn pacing(mut self, on: bool) -> Self {
+        self.pacing = Some(on);
+        self
+    }
+    /// Network time limits.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = Some(timeouts);
+        self
+    }
+    /// An HTTP proxy, e.g. `http://proxy.corp:3128`.
+    pub fn proxy(mut self, url: &str) -> Result<Self, ConfigError> {
+        let u = Url::parse(url)
+            .map_err(|e| ConfigError::new("proxy", format!("{url:?} is not a valid URL: {e}")))?;
+        if !matches!(u.scheme(), "http" | "https") {
+            return Err(ConfigError::new(
+                "proxy",
+                format!("{url:?}: only http and https proxies are supported"),
+            ));
+        }
+        self.proxy = Some(u);
+        Ok(self)
+    }
+    /// Log redacted request and response dumps at debug level.
+    pub fn debug(mut self, on: bool) -> Self {
+        self.debug = on;
+        self
+    }
+
+    /// Checks and builds the configuration.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let credentials = self.credentials.ok_or_else(|| {
+            ConfigError::new("credentials", "are required; call .credentials(Credentials::new(…)?)")
+        })?;
+        let user_agent = user_agent(self.app.as_ref().map(|(n, v)| (n.as_str(), v.as_str())))?;
+        if let Some(e) = &self.user_email {
+            if !e.contains('@') || e.trim().len() != e.len() || e.chars().any(|c| c.is_control()) {
+                return Err(ConfigError::new("user_email", format!("{e:?} is not an email address")));
+            }
+        }
+        let retry = self.retry.unwrap_or_default();
+        if retry.max_attempts == 0 {
+            return Err(ConfigError::new("retry.max_attempts", "must be at least 1 (1 disables retries)"));
+        }
+        Ok(Config {
+            credentials,
+            marketplace: self.marketplace.unwrap_or(Marketplace::UnitedStates),
+            environment: self.environment.unwrap_or(Environment::Production),
+            user_agent,
+            user_email: self.user_email,
+            retry,
+            pacing: self.pacing.unwrap_or(true),
+            timeouts: self.timeouts.unwrap_or_default(),
+            proxy: self.proxy,
+            debug: self.debug,
+        })
+    }
+}
+
+/// The SDK's own name and version, as it appears in the `User-Agent`.
+pub const SDK_NAME: &str = concat!("amazon-business-rs/", env!("CARGO_PKG_VERSION"));
+
+fn user_agent(app: Option<(&str, &str)>) -> Result<String, ConfigError> {
+    let (name, version) = app.unwrap_or(("amazon-business-rs", env!("CARGO_PKG_VERSION")));
+    for (field, v) in [("app name", name), ("app version", version)] {
+        if v.is_empty() || v.chars().any(|c| c.is_whitespace() || c.is_control() || "/();".contains(c)) {
+            return Err(ConfigError::new(
+                "user_agent",
+                format!("{field} {v:?} must be non-empty, without spaces, '/', '(', ')' or ';'"),
+            ));
+        }
+    }
+    let ua = format!(
+        "{name}/{version} (Language=Rust/{}; Platform={}-{}; SDK={SDK_NAME})",
+        env!("AB_RUSTC_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+    );
+    if ua.len() > 500 {
+        return Err(ConfigError::new(
+            "user_agent",
+            format!("is {} characters; Amazon allows at most 500", ua.len()),
+        ));
+    }
+    Ok(ua)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn creds() -> Credentials {
+        Credentials::new("amzn1.application-oa2-client.abc", "shh-secret", "Atzr|refresh-secret").unwrap()
+    }
+
+    #[test]
+    fn empty_credentials_name_the_field() {
+        let e = Credentials::new("", "s", "r").unwrap_err();
+        assert_eq!(e.field, "client_id");
+        let e = Credentials::new("id", " ", "r").unwrap_err();
+        assert_eq!(e.field, "client_secret");
+        let e = Credentials::new("id", "s", "").unwrap_err();
+        assert_eq!(e.field, "refresh_token");
+        let e = Config::builder().build().unwrap_err();
+        assert_eq!(e.field, "credentials");
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let config = Config::builder().credentials(creds()).build().unwrap();
+        let dump = format!("{config:?} {:?}", CredentialKey::new("id", creds().refresh_token()));
+        assert!(!dump.contains("shh-secret"), "{dump}");
+        assert!(!dump.contains("refresh-secret"), "{dump}");
+        assert!(dump.contains("amzn1.application-oa2-client.abc"));
+    }
+
+    #[test]
+    fn user_agent_has_amazons_form() {
+        let c = Config::builder().credentials(creds()).app("AcmeProcurement", "2.3.1").build().unwrap();
+        let ua = c.user_agent();
+        assert!(ua.starts_with("AcmeProcurement/2.3.1 (Language=Rust/"), "{ua}");
+        assert!(ua.contains("; Platform="), "{ua}");
+        assert!(ua.len() <= 500);
+        let e = Config::builder().credentials(creds()).app("Acme Procurement", "1").build().unwrap_err();
+        assert_eq!(e.field, "user_agent");
+        let e = Config::builder().credentials(creds()).app("A".repeat(600), "1").build().unwrap_err();
+        assert!(e.message.contains("500"), "{e}");
+    }
+
+    #[test]
+    fn keys_separate_customers_without_revealing_tokens() {
+        let a = CredentialKey::new("id", &Secret::new("Atzr|one"));
+        let b = CredentialKey::new("id", &Secret::new("Atzr|two"));
+        assert_ne!(a, b);
+        assert_eq!(a, CredentialKey::new("id", &Secret::new("Atzr|one")));
+        assert!(!a.as_str().contains("Atzr"));
+    }
+
+    #[test]
+    fn from_lookup_reads_variables() {
+        let vars: HashMap<&str, &str> = [
+            ("AB_CLIENT_ID", "id"),
+            ("AB_CLIENT_SECRET", "secret"),
+            ("AB_REFRESH_TOKEN", "Atzr|x"),
+            ("AB_MARKETPLACE", "A1PA6795UKMFR9"),
+            ("AB_SANDBOX", "true"),
+            ("AB_USER_EMAIL", "buyer@example.com"),
+        ]
+        .into();
+        let c = Config::from_lookup(|k| vars.get(k).map(|v| v.to_string())).unwrap();
+        assert_eq!(c.marketplace(), Marketplace::Germany);
+        assert_eq!(c.api_base().as_str(), "https://sandbox.eu.business-api.amazon.com/");
+        assert_eq!(c.user_email(), Some("buyer@example.com"));
+
+        let e = Config::from_lookup(|k| (k != "AB_REFRESH_TOKEN").then(|| "x".to_string())).unwrap_err();
+        assert!(e.to_string().contains("AB_REFRESH_TOKEN"), "{e}");
+        let e = Config::from_lookup(|k| match k {
+            "AB_ENDPOINT" => Some("http://127.0.0.1:1".into()),
+            "AB_LWA_ENDPOINT" | "AB_MARKETPLACE" => None,
+            _ => Some("x".into()),
+        })
+        .unwrap_err();
+        assert_eq!(e.field, "lwa_endpoint");
+    }
+}

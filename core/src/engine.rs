@@ -1,0 +1,147 @@
+//! The shared state of a client: configuration, the current client secret, the token cache and
+//! the pacer. Transports hold one [`Engine`] and start a [`Call`] per operation.
+
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use url::Url;
+
+use crate::call::Call;
+use crate::config::{Config, CredentialKey};
+use crate::error::ConfigError;
+use crate::operation::{Operation, RequestContext};
+use crate::pacer::{BucketStore, MemoryBucketStore};
+use crate::secret::Secret;
+use crate::token::{MemoryTokenStore, TokenCache, TokenStore};
+
+/// The current time, as the transport reads it: a monotonic instant for waits and buckets and
+/// the wall clock for token expiry and HTTP dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now {
+    /// Monotonic time.
+    pub instant: Instant,
+    /// Wall-clock time.
+    pub wall: SystemTime,
+}
+
+impl Now {
+    /// Both clocks at once.
+    pub fn new(instant: Instant, wall: SystemTime) -> Self {
+        Now { instant, wall }
+    }
+
+    /// `d` later on both clocks.
+    pub fn after(self, d: Duration) -> Self {
+        Now { instant: self.instant + d, wall: self.wall + d }
+    }
+}
+
+pub(crate) struct Shared {
+    pub(crate) config: Config,
+    pub(crate) api_base: Url,
+    pub(crate) lwa_url: Url,
+    pub(crate) client_secret: RwLock<Secret>,
+    pub(crate) tokens: TokenCache,
+    pub(crate) buckets: Arc<dyn BucketStore>,
+}
+
+/// The protocol engine behind a client. Cheap to clone; clones share caches.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) refresh_token: Secret,
+    pub(crate) key: CredentialKey,
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.shared.config)
+            .field("credential", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How long a token exchange may stay in flight before another call takes it over.
+pub const TOKEN_LEASE: Duration = Duration::from_secs(120);
+
+impl Engine {
+    /// An engine with in-memory token and bucket stores.
+    pub fn new(config: Config) -> Self {
+        Engine::with_stores(
+            config,
+            Arc::new(MemoryTokenStore::default()),
+            Arc::new(MemoryBucketStore::default()),
+        )
+    }
+
+    /// An engine over the given stores (shared across processes, say).
+    pub fn with_stores(config: Config, tokens: Arc<dyn TokenStore>, buckets: Arc<dyn BucketStore>) -> Self {
+        let refresh_token = config.credentials.refresh_token().clone();
+        let key = CredentialKey::new(config.credentials.client_id(), &refresh_token);
+        let lease = TOKEN_LEASE.max(config.timeouts.request * 2);
+        let shared = Shared {
+            api_base: config.api_base(),
+            lwa_url: config.environment.lwa_url(),
+            client_secret: RwLock::new(config.credentials.client_secret().clone()),
+            tokens: TokenCache::new(tokens, lease),
+            buckets,
+            config,
+        };
+        Engine { shared: Arc::new(shared), refresh_token, key }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    /// The token cache (transports register their wake-up listener on it).
+    pub fn tokens(&self) -> &TokenCache {
+        &self.shared.tokens
+    }
+
+    /// The key of the credential this engine calls with.
+    pub fn credential_key(&self) -> &CredentialKey {
+        &self.key
+    }
+
+    /// An engine sharing this one's caches and application credentials, acting for another
+    /// customer (another refresh token).
+    pub fn with_refresh_token(&self, refresh_token: impl Into<Secret>) -> Result<Engine, ConfigError> {
+        let refresh_token = refresh_token.into();
+        if refresh_token.is_blank() {
+            return Err(ConfigError::new("refresh_token", "is empty"));
+        }
+        let key = CredentialKey::new(self.shared.config.credentials.client_id(), &refresh_token);
+        Ok(Engine { shared: self.shared.clone(), refresh_token, key })
+    }
+
+    /// Swaps in a new client secret (after `rotateApplicationClientSecret` delivered one) and
+    /// drops the cached token, so the next call exchanges with the new secret.
+    pub fn rotate_client_secret(&self, new_secret: impl Into<Secret>) -> Result<(), ConfigError> {
+        let new_secret = new_secret.into();
+        if new_secret.is_blank() {
+            return Err(ConfigError::new("client_secret", "the new client secret is empty"));
+        }
+        *self.shared.client_secret.write().unwrap_or_else(|p| p.into_inner()) = new_secret;
+        self.shared.tokens.clear(&self.key);
+        Ok(())
+    }
+
+    /// The context operations build their requests in.
+    pub fn request_context(&self) -> RequestContext<'_> {
+        RequestContext {
+            base_url: &self.shared.api_base,
+            marketplace: self.shared.config.marketplace,
+            user_email: self.shared.config.user_email.as_deref(),
+        }
+    }
+
+    /// Starts one logical call of `op`. `seed` feeds the jitter of its backoff delays; pass a
+    /// random value.
+    pub fn call<'a, O: Operation>(&'a self, op: &'a O, seed: u64) -> Call<'a, O> {
+        Call::new(self, op, seed)
+    }
+}

@@ -1,0 +1,210 @@
+//! Client-side pacing: a token bucket per (credential, operation), so that a busy client waits
+//! before sending instead of collecting 429s.
+//!
+//! The bucket is a GCRA (generic cell rate algorithm) with reservations: asking for a slot
+//! returns how long to wait and books the slot, so concurrent callers queue up fairly. It is
+//! seeded from the operation's usage plan, its rate is corrected by `x-amzn-RateLimit-Limit`,
+//! and a 429 empties it.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crate::config::CredentialKey;
+use crate::operation::UsagePlan;
+
+/// Identifies one bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BucketKey {
+    /// The credential the calls are made with.
+    pub credential: CredentialKey,
+    /// The operation's `operationId`.
+    pub operation: &'static str,
+}
+
+/// Where bucket state lives. The default is in memory; a shared implementation lets several
+/// processes pace one account together.
+pub trait BucketStore: Send + Sync {
+    /// Books the next slot for `key` and returns how long to wait before sending. `plan` is the
+    /// operation's default plan (`None` when the model states none).
+    fn reserve(&self, key: &BucketKey, plan: Option<UsagePlan>, now: Instant) -> Duration;
+    /// Amazon said (in `x-amzn-RateLimit-Limit`) which rate it applies to `key`.
+    fn observe_rate(&self, key: &BucketKey, plan: Option<UsagePlan>, rate: f64, now: Instant);
+    /// Amazon answered 429 for `key`: treat the bucket as empty.
+    fn throttled(&self, key: &BucketKey, plan: Option<UsagePlan>, now: Instant);
+}
+
+#[derive(Debug, Clone)]
+struct Bucket {
+    /// Theoretical arrival time of the next request at the sustained rate.
+    tat: Option<Instant>,
+    /// A rate Amazon reported, overriding the plan's.
+    learned_rate: Option<f64>,
+}
+
+/// A [`BucketStore`] in this process's memory.
+#[derive(Default)]
+pub struct MemoryBucketStore {
+    buckets: Mutex<HashMap<BucketKey, Bucket>>,
+}
+
+impl fmt::Debug for MemoryBucketStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MemoryBucketStore").field("buckets", &self.lock().len()).finish()
+    }
+}
+
+impl MemoryBucketStore {
+    fn lock(&self) -> MutexGuard<'_, HashMap<BucketKey, Bucket>> {
+        self.buckets.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The plan in force: the learned rate (with the plan's burst, or one per second of rate when
+/// the model states none) or the model's plan.
+fn effective(plan: Option<UsagePlan>, learned: Option<f64>) -> Option<UsagePlan> {
+    match (learned, plan) {
+        (Some(rate), Some(p)) => Some(UsagePlan::new(rate, p.burst)),
+        (Some(rate), None) => Some(UsagePlan::new(rate, (rate.ceil() as u32).max(1))),
+        (None, p) => p,
+    }
+}
+
+fn interval(rate: f64) -> Duration {
+    Duration::from_secs_f64(1.0 / rate)
+}
+
+impl BucketStore for MemoryBucketStore {
+    fn reserve(&self, key: &BucketKey, plan: Option<UsagePlan>, now: Instant) -> Duration {
+        let mut map = self.lock();
+        let bucket = map.entry(key.clone()).or_insert(Bucket { tat: None, learned_rate: None });
+        let Some(plan) = effective(plan, bucket.learned_rate) else {
+            return Duration::ZERO;
+        };
+        if !(plan.rate.is_finite() && plan.rate > 0.0) {
+            return Duration::ZERO;
+        }
+        let t = interval(plan.rate);
+        let tolerance = t * plan.burst.max(1).saturating_sub(1);
+        let tat = bucket.tat.map_or(now, |tat| tat.max(now));
+        let allowed_at = tat.checked_sub(tolerance).unwrap_or(now).max(now);
+        bucket.tat = Some(tat + t);
+        allowed_at - now
+    }
+
+    fn observe_rate(&self, key: &BucketKey, plan: Option<UsagePlan>, rate: f64, now: Instant) {
+        if !(rate.is_finite() && rate > 0.0) {
+            return;
+        }
+        let mut map = self.lock();
+        let bucket = map.entry(key.clone()).or_insert(Bucket { tat: None, learned_rate: None });
+        let old = effective(plan, bucket.learned_rate).map(|p| p.rate);
+        bucket.learned_rate = Some(rate);
+        // The backlog booked at the old rate is rescaled to the new one.
+        if let (Some(old), Some(tat)) = (old, bucket.tat) {
+            if old != rate && tat > now {
+                bucket.tat = Some(now + (tat - now).mul_f64(old / rate));
+            }
+        }
+    }
+
+    fn throttled(&self, key: &BucketKey, plan: Option<UsagePlan>, now: Instant) {
+        let mut map = self.lock();
+        let bucket = map.entry(key.clone()).or_insert(Bucket { tat: None, learned_rate: None });
+        if let Some(plan) =
+            effective(plan, bucket.learned_rate).filter(|p| p.rate.is_finite() && p.rate > 0.0)
+        {
+            let t = interval(plan.rate);
+            let full = t * plan.burst.max(1);
+            bucket.tat = Some(bucket.tat.map_or(now, |tat| tat.max(now)).max(now + full));
+        }
+    }
+}
+
+/// Reads `x-amzn-RateLimit-Limit` (requests per second).
+pub fn rate_limit_header(headers: &http::HeaderMap) -> Option<f64> {
+    headers
+        .get("x-amzn-ratelimit-limit")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|r| r.is_finite() && *r > 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    fn key(op: &'static str) -> BucketKey {
+        BucketKey { credential: CredentialKey::new("c", &Secret::new("r")), operation: op }
+    }
+
+    #[test]
+    fn burst_then_the_sustained_rate() {
+        let s = MemoryBucketStore::default();
+        let now = Instant::now();
+        let plan = Some(UsagePlan::new(0.5, 10));
+        let waits: Vec<Duration> = (0..12).map(|_| s.reserve(&key("op"), plan, now)).collect();
+        assert!(waits[..10].iter().all(|w| w.is_zero()), "{waits:?}");
+        assert_eq!(waits[10], Duration::from_secs(2));
+        assert_eq!(waits[11], Duration::from_secs(4));
+        // Buckets are per operation.
+        assert!(s.reserve(&key("other"), plan, now).is_zero());
+    }
+
+    #[test]
+    fn the_bucket_refills_with_time() {
+        let s = MemoryBucketStore::default();
+        let now = Instant::now();
+        let plan = Some(UsagePlan::new(2.0, 2));
+        assert!(s.reserve(&key("op"), plan, now).is_zero());
+        assert!(s.reserve(&key("op"), plan, now).is_zero());
+        assert_eq!(s.reserve(&key("op"), plan, now), Duration::from_millis(500));
+        // 10 s later the bucket is full again.
+        let later = now + Duration::from_secs(10);
+        assert!(s.reserve(&key("op"), plan, later).is_zero());
+        assert!(s.reserve(&key("op"), plan, later).is_zero());
+        assert!(!s.reserve(&key("op"), plan, later).is_zero());
+    }
+
+    #[test]
+    fn the_header_corrects_the_rate() {
+        let s = MemoryBucketStore::default();
+        let now = Instant::now();
+        let plan = Some(UsagePlan::new(0.5, 1));
+        s.observe_rate(&key("op"), plan, 4.0, now);
+        assert!(s.reserve(&key("op"), plan, now).is_zero());
+        assert_eq!(s.reserve(&key("op"), plan, now), Duration::from_millis(250));
+        // No plan and nothing learned: no pacing.
+        assert!(s.reserve(&key("free"), None, now).is_zero());
+        assert!(s.reserve(&key("free"), None, now).is_zero());
+        // A backlog booked at 0.5 rps shrinks when Amazon says 5 rps.
+        let slow = Some(UsagePlan::new(0.5, 1));
+        assert!(s.reserve(&key("b"), slow, now).is_zero());
+        assert_eq!(s.reserve(&key("b"), slow, now), Duration::from_secs(2));
+        s.observe_rate(&key("b"), slow, 5.0, now);
+        assert_eq!(s.reserve(&key("b"), slow, now), Duration::from_millis(400));
+    }
+
+    #[test]
+    fn a_429_empties_the_bucket() {
+        let s = MemoryBucketStore::default();
+        let now = Instant::now();
+        let plan = Some(UsagePlan::new(1.0, 5));
+        s.throttled(&key("op"), plan, now);
+        assert_eq!(s.reserve(&key("op"), plan, now), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn reads_the_rate_limit_header() {
+        let mut h = http::HeaderMap::new();
+        assert_eq!(rate_limit_header(&h), None);
+        h.insert("x-amzn-RateLimit-Limit", "0.5".parse().unwrap());
+        assert_eq!(rate_limit_header(&h), Some(0.5));
+        h.insert("x-amzn-RateLimit-Limit", "fast".parse().unwrap());
+        assert_eq!(rate_limit_header(&h), None);
+        h.insert("x-amzn-RateLimit-Limit", "-1".parse().unwrap());
+        assert_eq!(rate_limit_header(&h), None);
+    }
+}
