@@ -363,12 +363,12 @@ impl<'a, O: Operation> Call<'a, O> {
                 self.engine.shared.buckets.throttled(&self.bucket(), O::USAGE_PLAN, now.instant);
                 let max_wait = retry.max_retry_after;
                 if self.attempts >= self.max_attempts() {
-                    self.state = State::Failed(self.exhausted(Error::Api(err)));
+                    self.state = State::Failed(self.exhausted(err.into()));
                 } else {
                     let n = self.attempts;
                     let delay = err.retry_after.unwrap_or_else(|| self.backoff(n));
                     if delay > max_wait {
-                        self.state = State::Failed(Error::Api(err));
+                        self.state = State::Failed(err.into());
                     } else {
                         self.state = State::Sleeping(delay, Box::new(State::NeedToken));
                     }
@@ -376,7 +376,7 @@ impl<'a, O: Operation> Call<'a, O> {
             }
             s if is_retryable_status(s) && O::RETRY_SAFE => {
                 if self.attempts >= self.max_attempts() {
-                    self.state = State::Failed(self.exhausted(Error::Api(err)));
+                    self.state = State::Failed(self.exhausted(err.into()));
                 } else {
                     let n = self.attempts;
                     let max_delay = retry.max_delay;
@@ -384,7 +384,7 @@ impl<'a, O: Operation> Call<'a, O> {
                     self.state = State::Sleeping(delay, Box::new(State::NeedToken));
                 }
             }
-            _ => self.state = State::Failed(self.exhausted(Error::Api(err))),
+            _ => self.state = State::Failed(self.exhausted(err.into())),
         }
     }
 }

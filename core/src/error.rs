@@ -23,7 +23,7 @@ pub enum Error {
     Validation(#[from] ValidationError),
     /// Amazon answered with an error status.
     #[error(transparent)]
-    Api(#[from] ApiError),
+    Api(Box<ApiError>),
     /// Login with Amazon refused to issue an access token.
     #[error(transparent)]
     Lwa(#[from] LwaError),
@@ -77,6 +77,12 @@ pub enum ErrorKind {
     Decode,
     /// The network failed.
     Transport,
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
 }
 
 impl Error {
@@ -396,9 +402,29 @@ pub(crate) fn bounded_body(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(cut);
     let mut s = text.into_owned();
     if body.len() > MAX_ERROR_BODY {
-        s.push_str("…");
+        s.push('…');
     }
     s
+}
+
+impl From<std::io::Error> for TransportError {
+    /// Classifies an I/O error: refused or unreachable connections never left; resets, broken
+    /// pipes and early ends may have been processed.
+    fn from(e: std::io::Error) -> Self {
+        use std::io::ErrorKind as K;
+        let kind = match e.kind() {
+            K::ConnectionRefused | K::NotFound | K::AddrNotAvailable | K::AddrInUse => {
+                TransportErrorKind::Connect
+            }
+            K::TimedOut | K::WouldBlock => TransportErrorKind::Timeout,
+            K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
+                TransportErrorKind::Reset
+            }
+            K::InvalidData => TransportErrorKind::Protocol,
+            _ => TransportErrorKind::Other,
+        };
+        TransportError::new(kind, e.to_string())
+    }
 }
 
 #[cfg(test)]

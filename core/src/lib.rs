@@ -32,3 +32,4 @@ pub use call::{Call, Step, Target};
 pub use config::{Config, Credentials, RetryPolicy, Timeouts};
 pub use engine::{Engine, Now};
 pub mod redact;
+pub mod surfaces;

@@ -72,6 +72,8 @@ enum Seen {
     Await,
 }
 
+type Driven<T> = (Result<T, Error>, Vec<Seen>, Vec<http::Request<Vec<u8>>>);
+
 /// Drives a call to the end, answering LWA and API requests from the scripts, advancing time by
 /// every sleep. Returns the result, what happened, and the requests sent.
 fn drive<O: Operation>(
@@ -79,7 +81,7 @@ fn drive<O: Operation>(
     mut now: Now,
     lwa: &mut VecDeque<Outcome>,
     api: &mut VecDeque<Outcome>,
-) -> (Result<O::Output, Error>, Vec<Seen>, Vec<http::Request<Vec<u8>>>) {
+) -> Driven<O::Output> {
     let mut seen = Vec::new();
     let mut sent = Vec::new();
     for _ in 0..100 {

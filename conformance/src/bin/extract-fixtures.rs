@@ -1,0 +1,75 @@
+#![forbid(unsafe_code)]
+//! Regenerates `conformance/fixtures/{examples,operations}.json` from the OpenAPI models.
+//!
+//! Usage: `extract-fixtures [MODELS_DIR] [--out DIR] [--check]`
+//!
+//! `MODELS_DIR` defaults to `../shared/openapi` relative to the workspace root; `--out`
+//! defaults to this crate's `fixtures/` directory; `--check` compares instead of writing and
+//! exits with status 1 when the committed files are stale.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use amazon_business_conformance::fixtures::{extract, render};
+
+fn main() -> ExitCode {
+    let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let workspace = crate_dir.join("..");
+    let mut models = workspace.join("../shared/openapi");
+    let mut out = crate_dir.join("fixtures");
+    let mut check = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--out" => match args.next() {
+                Some(dir) => out = PathBuf::from(dir),
+                None => {
+                    eprintln!("--out needs a directory");
+                    return ExitCode::from(2);
+                }
+            },
+            "--check" => check = true,
+            "-h" | "--help" => {
+                println!("usage: extract-fixtures [MODELS_DIR] [--out DIR] [--check]");
+                return ExitCode::SUCCESS;
+            }
+            other => models = PathBuf::from(other),
+        }
+    }
+    let extracted = match extract(&models) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("extract-fixtures: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!("request shapes met in {}:", models.display());
+    for (shape, n) in &extracted.shapes {
+        eprintln!("  {n:>4}  {shape}");
+    }
+    eprintln!("{} examples, {} operations", extracted.examples.len(), extracted.operations.len());
+    let files =
+        [("examples.json", render(&extracted.examples)), ("operations.json", render(&extracted.operations))];
+    let mut stale = false;
+    for (name, text) in files {
+        let path = out.join(name);
+        if check {
+            let current = std::fs::read_to_string(&path).unwrap_or_default();
+            if current != text {
+                eprintln!("{} is stale", path.display());
+                stale = true;
+            }
+        } else {
+            if let Err(e) = std::fs::create_dir_all(&out).and_then(|()| std::fs::write(&path, text)) {
+                eprintln!("extract-fixtures: {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if stale {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,80 @@
+//! The committed fixtures are what the extractor makes of the models, byte for byte.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use amazon_business_conformance::fixtures::{
+    extract, load_examples, load_operations, render, EXAMPLES_JSON, OPERATIONS_JSON,
+};
+
+fn models_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/openapi")
+}
+
+#[test]
+fn committed_fixtures_match_a_fresh_extraction() {
+    let dir = models_dir();
+    if !dir.is_dir() {
+        eprintln!("skipping: {} not present", dir.display());
+        return;
+    }
+    let extracted = extract(&dir).expect("models extract");
+    assert_eq!(extracted.examples.len(), 56);
+    assert_eq!(extracted.operations.len(), 32);
+    let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let on_disk = |name: &str| std::fs::read_to_string(crate_dir.join("fixtures").join(name)).unwrap();
+    assert!(
+        render(&extracted.examples) == on_disk("examples.json"),
+        "fixtures/examples.json is stale: run `cargo run -p amazon-business-conformance --bin extract-fixtures`"
+    );
+    assert!(
+        render(&extracted.operations) == on_disk("operations.json"),
+        "fixtures/operations.json is stale: run `cargo run -p amazon-business-conformance --bin extract-fixtures`"
+    );
+    // What is embedded is what is on disk.
+    assert_eq!(EXAMPLES_JSON, on_disk("examples.json"));
+    assert_eq!(OPERATIONS_JSON, on_disk("operations.json"));
+}
+
+#[test]
+fn embedded_fixtures_are_complete_and_consistent() {
+    let examples = load_examples();
+    let operations = load_operations();
+    assert_eq!(examples.len(), 56);
+    assert_eq!(operations.len(), 32);
+    let ids: BTreeSet<_> = examples.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.len(), 56, "example ids are unique");
+    let op_ids: BTreeSet<_> = operations.iter().map(|o| o.operation.as_str()).collect();
+    assert_eq!(op_ids.len(), 32, "operation ids are unique");
+    for ex in &examples {
+        let op = operations
+            .iter()
+            .find(|o| o.operation == ex.operation)
+            .unwrap_or_else(|| panic!("{} has no operation", ex.id));
+        assert_eq!(op.method, ex.method, "{}", ex.id);
+        assert_eq!(op.path, ex.path_template, "{}", ex.id);
+        for name in ex.path.keys() {
+            assert!(op.parameter("path", name).is_some(), "{}: {name}", ex.id);
+        }
+        for name in ex.query.keys() {
+            assert!(op.parameter("query", name).is_some(), "{}: {name}", ex.id);
+        }
+        if ex.body.is_some() {
+            assert!(op.body_schema.is_some(), "{}", ex.id);
+        }
+    }
+    // Spot checks of the three encodings.
+    let get = |id: &str| examples.iter().find(|e| e.id == id).unwrap();
+    let transactions = get("getTransactions-200-0");
+    assert_eq!(transactions.query["feedStartDate"], "2020-07-09T00:00:00Z");
+    let offers = get("searchOffersRequest-200-0");
+    assert_eq!(offers.query["pageSize"].to_string(), "12");
+    assert_eq!(offers.query["filterIds"], serde_json::json!(["NEW", "PRIME"]));
+    let legacy = get("getOrdersByOrderDate-200-0");
+    assert_eq!(legacy.spec, "Reporting_API_v2021_01_08");
+    assert!(get("cancelReport-200-0").response.is_none());
+    assert!(get("createReport-202-0").body.is_some());
+    let place = operations.iter().find(|o| o.operation == "placeOrder").unwrap();
+    assert!(place.definitions.iter().any(|d| d == "PlaceOrderRequest"));
+    assert!(operations.iter().filter(|o| o.requires_user_email()).count() >= 5);
+}
