@@ -82,5 +82,13 @@ mod macros {
     }
 }
 
+pub mod applications;
+pub mod cart;
 pub mod documents;
+pub mod ordering;
+pub mod package_tracking;
+pub mod product_search;
+pub mod reconciliation;
+pub mod reporting;
 pub mod reporting_legacy;
+pub mod users;

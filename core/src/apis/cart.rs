@@ -1,0 +1,1 @@
+//! Cart API, version 2025-04-30.

@@ -1,0 +1,1 @@
+//! Package Tracking API, version 2025-07-02.

@@ -1,0 +1,1 @@
+//! Product Search API, version 2020-08-26.

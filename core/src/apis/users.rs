@@ -1,0 +1,1 @@
+//! User Management API, version 2021-08-30.
