@@ -9,4 +9,5 @@
 //!   a real HTTP client.
 
 pub mod fixtures;
+pub mod replay;
 pub mod sandbox;

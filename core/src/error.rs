@@ -196,6 +196,21 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An error of `operation` answered with `status`, with nothing else known yet.
+    pub fn new(operation: &'static str, status: u16) -> Self {
+        ApiError {
+            operation,
+            kind: ApiError::kind_for_status(status),
+            status,
+            errors: Vec::new(),
+            request_id: None,
+            rate_limit: None,
+            retry_after: None,
+            body: String::new(),
+            role: None,
+        }
+    }
+
     /// The kind that an HTTP status maps to.
     pub fn kind_for_status(status: u16) -> ErrorKind {
         match status {

@@ -31,5 +31,6 @@ pub mod token;
 pub use call::{Call, Step, Target};
 pub use config::{Config, Credentials, RetryPolicy, Timeouts};
 pub use engine::{Engine, Now};
+pub mod download;
 pub mod redact;
 pub mod surfaces;

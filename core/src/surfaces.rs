@@ -2,14 +2,14 @@
 //! per-surface accessors (`client.documents().get_report(id)`), so that the list lives here,
 //! once.
 
-/// Calls `$callback!` with the table of surfaces. Each entry reads
-/// `accessor => Type ("doc") { method(args) -> OperationType; … }`; the transport's macro turns
-/// it into an accessor struct whose methods build the operation and bind it to the client.
+/// Generates, in a transport crate, one accessor struct per surface and the `Client` methods
+/// that return them. It expects `Client` and `Request<'c, O>` (with `Request::new(&Client, O)`)
+/// in scope where it is invoked.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! surfaces {
-    ($callback:ident) => {
-        $callback! {
+macro_rules! accessors {
+    () => {
+        $crate::__accessors_impl! {
             reporting_legacy => ReportingLegacy ("Reporting API, version 2021-01-08 (orders by date or id).") {
                 get_orders_by_order_date(start_date: impl Into<$crate::DateTime>, end_date: impl Into<$crate::DateTime>)
                     -> $crate::apis::reporting_legacy::GetOrdersByOrderDate;
@@ -26,6 +26,43 @@ macro_rules! surfaces {
                 get_report_document(report_document_id: impl Into<String>)
                     -> $crate::apis::documents::GetReportDocument;
             }
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __accessors_impl {
+    ($($accessor:ident => $ty:ident ($doc:literal) {
+        $($method:ident($($arg:ident: $argty:ty),* $(,)?) -> $op:ty;)*
+    })*) => {
+        $(
+            #[doc = $doc]
+            #[derive(Debug, Clone, Copy)]
+            pub struct $ty<'c> {
+                client: &'c Client,
+            }
+
+            impl<'c> $ty<'c> {
+                $(
+                    #[doc = concat!(
+                        "Prepares `", stringify!($method),
+                        "` with its required arguments; set optional ones with `Request::map`, then send."
+                    )]
+                    pub fn $method(&self, $($arg: $argty),*) -> Request<'c, $op> {
+                        Request::new(self.client, <$op>::new($($arg),*))
+                    }
+                )*
+            }
+        )*
+
+        impl Client {
+            $(
+                #[doc = $doc]
+                pub fn $accessor(&self) -> $ty<'_> {
+                    $ty { client: self }
+                }
+            )*
         }
     };
 }

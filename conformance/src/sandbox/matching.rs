@@ -269,6 +269,13 @@ pub(crate) fn json_difference(expected: &Value, sent: &Value, path: &str) -> Opt
             a.iter().zip(b).enumerate().find_map(|(i, (x, y))| json_difference(x, y, &format!("{path}[{i}]")))
         }
         (a, b) if a == b => None,
+        // Date-times in bodies compare as instants, as they do in query parameters
+        // (`…24.000Z` equals `…24Z`).
+        (Value::String(a), Value::String(b))
+            if parse_instant(a, true).is_some() && parse_instant(a, true) == parse_instant(b, false) =>
+        {
+            None
+        }
         (a, b) => Some(format!("differs at {path}: sent {} expected {}", short(b), short(a))),
     }
 }
@@ -402,6 +409,21 @@ mod tests {
         assert_eq!(parse_instant("2020-12-01T00:00:00.000Z", false), Some(z));
         assert_eq!(parse_instant("1970-01-01T00:00:01Z", false), Some(1_000_000_000));
         assert_eq!(parse_instant("incorrectFormatDate", true), None);
+    }
+
+    #[test]
+    fn body_date_times_compare_as_instants() {
+        let expected = serde_json::json!({"dataStartTime": "2019-12-10T20:11:24.000Z"});
+        assert_eq!(
+            json_difference(&expected, &serde_json::json!({"dataStartTime": "2019-12-10T20:11:24Z"}), "$"),
+            None
+        );
+        assert!(json_difference(
+            &expected,
+            &serde_json::json!({"dataStartTime": "2019-12-10T20:11:25Z"}),
+            "$"
+        )
+        .is_some());
     }
 
     #[test]

@@ -1,0 +1,134 @@
+//! The SDK's main job in one command: call every operation the SDK types, with the request of
+//! Amazon's recorded 2xx sandbox example, through the blocking and the async client, and print
+//! one line per call.
+//!
+//! With no `AB_CLIENT_ID` in the environment it starts the local sandbox emulator in-process and
+//! calls it. With `AB_CLIENT_ID`, `AB_CLIENT_SECRET`, `AB_REFRESH_TOKEN` (and optionally
+//! `AB_MARKETPLACE`, `AB_SANDBOX=1`, `AB_USER_EMAIL`, `AB_ENDPOINT` + `AB_LWA_ENDPOINT`) it
+//! calls that server instead; the recorded requests match Amazon's static sandbox. It exits
+//! non-zero if any call failed.
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use amazon_business_conformance::fixtures::load_examples;
+use amazon_business_conformance::replay::{build, TypedOp};
+use amazon_business_conformance::sandbox::Sandbox;
+use amazon_business_core::{Config, Credentials, Environment};
+
+fn summary(value: &serde_json::Value) -> String {
+    let mut s = value.to_string();
+    if s.len() > 110 {
+        let mut cut = 107;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s.push_str("...");
+    }
+    s
+}
+
+fn config() -> Result<(Config, Option<Sandbox>), Box<dyn std::error::Error>> {
+    if std::env::var_os("AB_CLIENT_ID").is_some() {
+        let config = Config::from_lookup(|k| std::env::var(k).ok())?;
+        println!("calling {} as configured by AB_* variables", config.api_base());
+        return Ok((config, None));
+    }
+    let sandbox = Sandbox::builder().spawn()?;
+    println!("no AB_CLIENT_ID set: calling the local sandbox emulator at {}", sandbox.base_url());
+    let config = Config::builder()
+        .credentials(Credentials::new(
+            "amzn1.application-oa2-client.tour",
+            "tour-secret",
+            "Atzr|tour-refresh",
+        )?)
+        .environment(Environment::custom(&sandbox.base_url(), &sandbox.lwa_url())?)
+        .user_email("tour@example.com")
+        .app("amazon-business-tour", env!("CARGO_PKG_VERSION"))
+        .build()?;
+    Ok((config, Some(sandbox)))
+}
+
+fn report(
+    transport: &str,
+    op: &TypedOp,
+    result: &Result<serde_json::Value, amazon_business_core::Error>,
+) -> bool {
+    match result {
+        Ok(v) => {
+            println!("  ok      {transport:<8} {:<36} {}", op.id(), summary(v));
+            true
+        }
+        Err(e) => {
+            println!("  FAILED  {transport:<8} {:<36} {e}", op.id());
+            false
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let (config, sandbox) = match config() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut ops = Vec::new();
+    for example in load_examples().into_iter().filter(|e| (200..300).contains(&e.status)) {
+        match build(&example) {
+            Ok(Some(op)) => ops.push(op),
+            Ok(None) => {}
+            Err(e) => println!("  skipped {}: {e}", example.id),
+        }
+    }
+    let started = Instant::now();
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut tally = |ok: bool| if ok { passed += 1 } else { failed += 1 };
+
+    println!("blocking client (ureq):");
+    match amazon_business_blocking::Client::new(config.clone()) {
+        Ok(client) => {
+            for op in &ops {
+                tally(report("blocking", op, &op.send_blocking(&client)));
+            }
+        }
+        Err(e) => {
+            println!("  FAILED  cannot build the blocking client: {e}");
+            tally(false);
+        }
+    }
+
+    println!("async client (hyper on tokio):");
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    runtime.block_on(async {
+        match amazon_business_async::Client::new(config.clone()) {
+            Ok(client) => {
+                for op in &ops {
+                    tally(report("async", op, &op.send_async(&client).await));
+                }
+            }
+            Err(e) => {
+                println!("  FAILED  cannot build the async client: {e}");
+                tally(false);
+            }
+        }
+    });
+
+    if let Some(s) = &sandbox {
+        println!(
+            "emulator: {} LWA exchanges, {} API requests",
+            s.lwa_exchanges(),
+            s.counts().values().sum::<usize>()
+        );
+    }
+    println!("{passed} passed, {failed} failed ({} ms)", started.elapsed().as_millis());
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
