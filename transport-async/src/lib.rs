@@ -17,7 +17,7 @@
 //!     .get_orders_by_order_date(DateTime::parse("2024-05-01T00:00:00Z")?, DateTime::parse("2024-05-02T00:00:00Z")?)
 //!     .map(|op| op.include_line_items(true))
 //!     .await?;
-//! println!("{} orders", page.orders.map_or(0, |o| o.len()));
+//! println!("{} orders", page.orders.len());
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]

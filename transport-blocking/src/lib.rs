@@ -16,8 +16,8 @@
 //!     .get_orders_by_order_date(DateTime::parse("2024-05-01T00:00:00Z")?, DateTime::parse("2024-05-02T00:00:00Z")?)
 //!     .map(|op| op.include_line_items(true))
 //!     .send()?;
-//! for order in page.orders.unwrap_or_default() {
-//!     println!("{:?}", order.order_id);
+//! for order in &page.orders {
+//!     println!("{} {}", order.order_id, order.order_date);
 //! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

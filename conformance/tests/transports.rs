@@ -1,0 +1,344 @@
+//! Both transports against the local emulator over real loopback HTTP: tokens, single flight,
+//! 401 / 429 / 5xx handling, retry safety, pagination, report download.
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use amazon_business_conformance::fixtures::{load_examples, Example};
+use amazon_business_conformance::replay::{build, TypedOp};
+use amazon_business_conformance::sandbox::{Fault, RetryAfter, Route, Sandbox};
+use amazon_business_core::apis::reporting_legacy;
+use amazon_business_core::{Config, Credentials, DateTime, Environment, ErrorKind, RetryPolicy};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Blocking,
+    Async,
+}
+
+const BOTH: [Kind; 2] = [Kind::Blocking, Kind::Async];
+
+struct Harness {
+    sandbox: Sandbox,
+    blocking: amazon_business_blocking::Client,
+    asynch: amazon_business_async::Client,
+    rt: tokio::runtime::Runtime,
+}
+
+fn config(sandbox: &Sandbox, pacing: bool) -> Config {
+    Config::builder()
+        .credentials(Credentials::new("amzn1.application-oa2-client.test", "secret", "Atzr|test").unwrap())
+        .environment(Environment::custom(&sandbox.base_url(), &sandbox.lwa_url()).unwrap())
+        .user_email("buyer@example.com")
+        .retry(RetryPolicy { base_delay: Duration::from_millis(20), ..RetryPolicy::default() })
+        .pacing(pacing)
+        .build()
+        .unwrap()
+}
+
+impl Harness {
+    fn new() -> Harness {
+        Harness::with(Sandbox::builder().spawn().unwrap(), false)
+    }
+
+    fn with(sandbox: Sandbox, pacing: bool) -> Harness {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let blocking = amazon_business_blocking::Client::new(config(&sandbox, pacing)).unwrap();
+        let asynch =
+            rt.block_on(async { amazon_business_async::Client::new(config(&sandbox, pacing)).unwrap() });
+        Harness { sandbox, blocking, asynch, rt }
+    }
+
+    fn send(&self, kind: Kind, op: &TypedOp) -> Result<Value, amazon_business_core::Error> {
+        match kind {
+            Kind::Blocking => op.send_blocking(&self.blocking),
+            Kind::Async => self.rt.block_on(op.send_async(&self.asynch)),
+        }
+    }
+}
+
+fn example_op(id: &str) -> TypedOp {
+    let ex = load_examples().into_iter().find(|e| e.id == id).unwrap_or_else(|| panic!("no example {id}"));
+    build(&ex).unwrap().unwrap()
+}
+
+#[test]
+fn every_supported_example_answers_through_both_transports() {
+    let h = Harness::new();
+    let mut checked = 0;
+    for ex in load_examples() {
+        let Some(op) = build(&ex).unwrap() else { continue };
+        for kind in BOTH {
+            let result = h.send(kind, &op);
+            if (200..300).contains(&ex.status) {
+                let got = result.unwrap_or_else(|e| panic!("{kind:?} {}: {e}", ex.id));
+                if let Some(expected) = &ex.response {
+                    assert_eq!(got.is_null(), expected.is_null(), "{}", ex.id);
+                }
+            } else {
+                let err = result.unwrap_err();
+                assert!(
+                    matches!(err.kind(), ErrorKind::Validation | ErrorKind::InvalidInput),
+                    "{kind:?} {}: {err}",
+                    ex.id
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 28, "7 operations x 2 examples x 2 transports");
+}
+
+#[test]
+fn the_token_is_fetched_once_and_sent_as_x_amz_access_token() {
+    for kind in BOTH {
+        let h = Harness::new();
+        let op = example_op("getReport-200-0");
+        h.send(kind, &op).unwrap();
+        h.send(kind, &op).unwrap();
+        assert_eq!(h.sandbox.lwa_exchanges(), 1, "{kind:?}");
+        let api: Vec<_> = h.sandbox.requests().into_iter().filter(|r| !r.lwa).collect();
+        assert_eq!(api.len(), 2);
+        for r in api {
+            assert_eq!(r.status, Some(200));
+            assert!(r.header("x-amz-access-token").is_some(), "{kind:?}: no token header");
+            assert!(r.header("user-agent").unwrap().contains("Language=Rust/"));
+        }
+    }
+}
+
+#[test]
+fn a_hundred_concurrent_calls_on_a_cold_cache_make_one_exchange() {
+    // Blocking: 100 threads.
+    let h = Harness::new();
+    let op = Arc::new(example_op("getReport-200-0"));
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..100)
+            .map(|_| {
+                let client = h.blocking.clone();
+                let op = op.clone();
+                s.spawn(move || op.send_blocking(&client))
+            })
+            .collect();
+        for handle in handles {
+            handle.join().unwrap().unwrap();
+        }
+    });
+    assert_eq!(h.sandbox.lwa_exchanges(), 1);
+    assert_eq!(h.sandbox.count("getReport"), 100);
+
+    // Async: 100 tasks on a multi-threaded runtime.
+    let h = Harness::new();
+    let results = h.rt.block_on(async {
+        let tasks: Vec<_> = (0..100)
+            .map(|_| {
+                let client = h.asynch.clone();
+                let op = op.clone();
+                tokio::spawn(async move { op.send_async(&client).await })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap());
+        }
+        out
+    });
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(h.sandbox.lwa_exchanges(), 1);
+    assert_eq!(h.sandbox.count("getReport"), 100);
+}
+
+#[test]
+fn a_401_is_followed_by_one_refresh_and_success() {
+    for kind in BOTH {
+        let h = Harness::new();
+        let op = example_op("getReport-200-0");
+        h.send(kind, &op).unwrap();
+        h.sandbox.inject(Route::Operation("getReport"), Fault::ExpireTokens, 1);
+        h.send(kind, &op).unwrap();
+        assert_eq!(h.sandbox.lwa_exchanges(), 2, "{kind:?}");
+        let statuses: Vec<_> = h.sandbox.requests().iter().filter(|r| !r.lwa).map(|r| r.status).collect();
+        assert_eq!(statuses, [Some(200), Some(401), Some(200)], "{kind:?}");
+    }
+}
+
+#[test]
+fn a_429_with_retry_after_is_waited_out() {
+    for kind in BOTH {
+        for use_date in [false, true] {
+            let h = Harness::new();
+            let retry_after = if use_date {
+                RetryAfter::HttpDate(SystemTime::now() + Duration::from_secs(2))
+            } else {
+                RetryAfter::Seconds(1)
+            };
+            let op = example_op("getReport-200-0");
+            h.sandbox.inject(Route::Operation("getReport"), Fault::throttled(Some(retry_after)), 1);
+            let started = Instant::now();
+            h.send(kind, &op).unwrap();
+            // HTTP dates have one-second resolution: the wait is at least ~1 s either way.
+            assert!(started.elapsed() >= Duration::from_millis(900), "{kind:?} {:?}", started.elapsed());
+            assert_eq!(h.sandbox.count("getReport"), 2);
+        }
+    }
+}
+
+#[test]
+fn a_500_on_a_get_is_retried_but_not_on_create_report() {
+    for kind in BOTH {
+        let h = Harness::new();
+        h.sandbox.inject(Route::Operation("getReport"), Fault::status(500), 1);
+        h.send(kind, &example_op("getReport-200-0")).unwrap();
+        assert_eq!(h.sandbox.count("getReport"), 2, "{kind:?}");
+
+        h.sandbox.inject(Route::Operation("createReport"), Fault::status(500), 1);
+        let err = h.send(kind, &example_op("createReport-202-0")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Server, "{kind:?}");
+        assert!(err.request_id().is_some(), "{kind:?}: {err}");
+        assert_eq!(h.sandbox.count("createReport"), 1, "{kind:?}");
+    }
+}
+
+#[test]
+fn a_dropped_connection_is_retried_only_when_safe() {
+    for kind in BOTH {
+        let h = Harness::new();
+        h.sandbox.inject(Route::Operation("getReport"), Fault::DropAfterProcessing, 1);
+        h.send(kind, &example_op("getReport-200-0")).unwrap();
+        assert_eq!(h.sandbox.count("getReport"), 2, "{kind:?}");
+
+        h.sandbox.inject(Route::Operation("createReport"), Fault::DropAfterProcessing, 1);
+        let err = h.send(kind, &example_op("createReport-202-0")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Transport, "{kind:?}: {err}");
+        assert_eq!(h.sandbox.count("createReport"), 1, "{kind:?}");
+    }
+}
+
+#[test]
+fn an_lwa_refusal_is_a_typed_error() {
+    for kind in BOTH {
+        let sandbox = Sandbox::builder()
+            .credentials("amzn1.application-oa2-client.test", "secret", "Atzr|other")
+            .spawn()
+            .unwrap();
+        let h = Harness::with(sandbox, false);
+        let err = h.send(kind, &example_op("getReport-200-0")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Lwa, "{kind:?}: {err}");
+        assert!(!format!("{err} {err:?}").contains("Atzr|test"), "{kind:?}: the refresh token leaked");
+    }
+}
+
+fn page(token_in: Option<&str>, token_out: Option<&str>, order: &str) -> Example {
+    let mut ex = Example::for_operation("getOrdersByOrderDate").id(format!("page-{order}"));
+    ex = match token_in {
+        Some(t) => ex.query_param("nextPageToken", t),
+        None => {
+            ex.query_param("startDate", "2024-01-01T00:00:00Z").query_param("endDate", "2024-01-31T00:00:00Z")
+        }
+    };
+    // A recorded order, renamed.
+    let recorded = load_examples().into_iter().find(|e| e.id == "getOrdersByOrderDate-200-0").unwrap();
+    let mut o = recorded.response.unwrap()["orders"][0].clone();
+    o["orderId"] = json!(order);
+    let mut response = json!({"orders": [o], "size": 1});
+    if let Some(t) = token_out {
+        response["nextPageToken"] = json!(t);
+    }
+    ex.status(200).response(response)
+}
+
+#[test]
+fn pagination_follows_tokens_across_three_pages() {
+    let h = Harness::new();
+    h.sandbox.add_example(page(None, Some("p2 /+="), "A"));
+    h.sandbox.add_example(page(Some("p2 /+="), Some("p3"), "B"));
+    h.sandbox.add_example(page(Some("p3"), None, "C"));
+    let first = || {
+        reporting_legacy::GetOrdersByOrderDate::new(
+            DateTime::parse("2024-01-01T00:00:00Z").unwrap(),
+            DateTime::parse("2024-01-31T00:00:00Z").unwrap(),
+        )
+    };
+    let ids = |pages: Vec<reporting_legacy::OrdersOutput>| -> Vec<String> {
+        pages.into_iter().flat_map(|p| p.orders).map(|o| o.order_id).collect()
+    };
+    let pages = h.blocking.all(first(), None).unwrap();
+    assert_eq!(ids(pages), ["A", "B", "C"]);
+    let pages = h.rt.block_on(h.asynch.all(first(), None)).unwrap();
+    assert_eq!(ids(pages), ["A", "B", "C"]);
+    // A page cap stops early.
+    assert_eq!(h.blocking.all(first(), Some(2)).unwrap().len(), 2);
+    assert_eq!(h.rt.block_on(h.asynch.all(first(), Some(1))).unwrap().len(), 1);
+    // The accessor path works the same way.
+    let start = DateTime::parse("2024-01-01T00:00:00Z").unwrap();
+    let end = DateTime::parse("2024-01-31T00:00:00Z").unwrap();
+    let n = h.blocking.reporting_legacy().get_orders_by_order_date(start, end).pages().count();
+    assert_eq!(n, 3);
+}
+
+/// Serves one HTTP response on loopback, for the report download.
+fn serve_once(status: u16, body: Vec<u8>) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let head =
+                format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    format!("http://{addr}/report.csv.gz")
+}
+
+#[test]
+fn report_documents_download_as_gunzipped_streams() {
+    let document: Vec<u8> = (0..200_000).flat_map(|i| format!("line {i},{}\n", i * 7).into_bytes()).collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&document).unwrap();
+    let compressed = gz.finish().unwrap();
+
+    let h = Harness::new();
+    let mut reader = h.blocking.download_report(&serve_once(200, compressed.clone()), true).unwrap();
+    let mut got = Vec::new();
+    reader.read_to_end(&mut got).unwrap();
+    assert_eq!(got, document);
+
+    let got = h.rt.block_on(async {
+        use futures_util::StreamExt;
+        let stream = h.asynch.download_report(&serve_once(200, compressed.clone()), true).await.unwrap();
+        futures_util::pin_mut!(stream);
+        let mut got = Vec::new();
+        let mut chunks = 0;
+        while let Some(chunk) = stream.next().await {
+            got.extend_from_slice(&chunk.unwrap());
+            chunks += 1;
+        }
+        assert!(chunks > 1, "the document should arrive in several chunks");
+        got
+    });
+    assert_eq!(got, document);
+
+    let expired = b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>".to_vec();
+    let err = h.blocking.download_report(&serve_once(403, expired.clone()), true).unwrap_err();
+    assert_eq!(err.api().unwrap().code(), Some("ExpiredUrl"));
+    let err = h.rt.block_on(h.asynch.download_report(&serve_once(403, expired), true)).err().unwrap();
+    assert!(err.to_string().contains("getReportDocument again"), "{err}");
+}
+
+#[test]
+fn pacing_spaces_calls_to_the_usage_plan() {
+    // The emulator says 5 requests/second for the Document API; after the first answer the
+    // client paces getReport at that rate (burst 5), so 10 calls take at least ~1 s.
+    let h = Harness::with(Sandbox::builder().spawn().unwrap(), true);
+    let op = example_op("getReport-200-0");
+    let started = Instant::now();
+    for _ in 0..11 {
+        op.send_blocking(&h.blocking).unwrap();
+    }
+    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+}
