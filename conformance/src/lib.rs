@@ -11,3 +11,8 @@
 pub mod fixtures;
 pub mod replay;
 pub mod sandbox;
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
