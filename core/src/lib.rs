@@ -34,3 +34,5 @@ pub use engine::{Engine, Now};
 pub mod download;
 pub mod redact;
 pub mod surfaces;
+#[doc(hidden)]
+pub mod fuzzing;

@@ -62,6 +62,33 @@ pub const LWA_PATH: &str = "/auth/o2/token";
 /// The response header that explains a failed match.
 pub const DIAGNOSTIC_HEADER: &str = "x-sandbox-diagnostic";
 
+/// How `request` differs from `example` under the emulator's matching rules (the static
+/// sandbox's exact matching): method, path, the set and values of query parameters, the
+/// example's headers and the JSON body. Empty when it matches. The offline conformance replay
+/// uses it to check that the typed API builds each recorded request exactly.
+pub fn request_differences(example: &Example, request: &http::Request<Vec<u8>>) -> Vec<String> {
+    let ops = load_operations();
+    let op = ops.iter().find(|o| o.operation == example.operation);
+    let mut diffs = Vec::new();
+    if !request.method().as_str().eq_ignore_ascii_case(&example.method) {
+        diffs.push(format!("method {} differs from {}", request.method(), example.method));
+    }
+    let path = request.uri().path();
+    let Some((path_params, _)) = match_template(&example.path_template, path) else {
+        diffs.push(format!("path {path} does not fit {}", example.path_template));
+        return diffs;
+    };
+    let query: Vec<(String, String)> = request
+        .uri()
+        .query()
+        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let parts = RequestParts { path_params, query, header: &header, body: request.body() };
+    diffs.extend(matching::differences(op, example, &parts));
+    diffs
+}
+
 /// Which requests a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Route {

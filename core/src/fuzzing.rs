@@ -1,0 +1,143 @@
+//! Entry points for the fuzz targets in `fuzz/`: each takes raw bytes from the network side and
+//! must never panic. They live here, not in `fuzz/`, so that an ordinary test replays the
+//! committed corpus on stable Rust (`core/tests/fuzz_corpus.rs`).
+#![doc(hidden)]
+
+use std::time::{Duration, SystemTime};
+
+use crate::apis::{documents, reporting_legacy};
+use crate::engine::Now;
+use crate::operation::Operation;
+
+fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> http::Response<Vec<u8>> {
+    let mut r = http::Response::new(body.to_vec());
+    *r.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
+    for (k, v) in headers {
+        if let (Ok(k), Ok(v)) = (http::HeaderName::try_from(*k), http::HeaderValue::from_str(v)) {
+            r.headers_mut().insert(k, v);
+        }
+    }
+    r
+}
+
+fn now() -> Now {
+    Now::new(std::time::Instant::now(), SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+}
+
+/// Splits input into a selector byte and the rest.
+fn split(data: &[u8]) -> (u8, &[u8]) {
+    match data.split_first() {
+        Some((b, rest)) => (*b, rest),
+        None => (0, data),
+    }
+}
+
+/// An LWA token response body with an arbitrary status.
+pub fn lwa_response(data: &[u8]) {
+    let (sel, body) = split(data);
+    let status = [200, 400, 401, 429, 500, 503][usize::from(sel) % 6];
+    if let Ok(t) = crate::lwa::parse_token_response(&response(status, &[], body), now().wall) {
+        // A parsed token never shows itself in Debug (LWA tokens contain '|'; nothing else in
+        // the rendering does).
+        if t.access_token.value().expose().contains('|') {
+            assert!(!format!("{:?}", t.access_token).contains('|'));
+        }
+    }
+}
+
+/// An API error response: body and the headers read from it.
+pub fn api_error(data: &[u8]) {
+    let (sel, rest) = split(data);
+    let text = String::from_utf8_lossy(rest);
+    let mut parts = text.splitn(3, '\n');
+    let request_id = parts.next().unwrap_or_default();
+    let retry_after = parts.next().unwrap_or_default();
+    let body = parts.next().unwrap_or_default();
+    let status = 400 + u16::from(sel) % 200;
+    let r = response(
+        status,
+        &[
+            ("x-amzn-requestid", request_id),
+            ("retry-after", retry_after),
+            ("x-amzn-ratelimit-limit", retry_after),
+        ],
+        body.as_bytes(),
+    );
+    let e = crate::call::api_error("fuzz", None, &r, now());
+    let _ = e.to_string();
+    assert!(e.body.len() <= crate::error::MAX_ERROR_BODY + 4);
+}
+
+/// `Retry-After` and `x-amzn-RateLimit-Limit` header values.
+pub fn headers(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = crate::retry::parse_retry_after(&text, now().wall);
+    if let Ok(v) = http::HeaderValue::from_bytes(data) {
+        let mut h = http::HeaderMap::new();
+        h.insert("x-amzn-ratelimit-limit", v);
+        if let Some(rate) = crate::pacer::rate_limit_header(&h) {
+            assert!(rate.is_finite() && rate > 0.0);
+        }
+    }
+}
+
+fn parse_with<O: Operation>(op: O, body: &[u8])
+where
+    O::Output: serde::Serialize,
+{
+    if let Ok(out) = op.parse(&response(200, &[], body)) {
+        // Whatever was read must write back out.
+        serde_json::to_vec(&out).expect("a parsed output serialises");
+    }
+}
+
+/// The operation ids [`operation_response`] covers.
+pub const RESPONSE_TARGETS: &[&str] = &[
+    "getOrdersByOrderDate",
+    "getOrdersByOrderId",
+    "getReports",
+    "createReport",
+    "getReport",
+    "cancelReport",
+    "getReportDocument",
+];
+
+/// A 2xx response body for one operation, chosen by the first byte.
+pub fn operation_response(data: &[u8]) {
+    let (sel, body) = split(data);
+    match usize::from(sel) % RESPONSE_TARGETS.len() {
+        0 => parse_with(
+            reporting_legacy::GetOrdersByOrderDate::new(
+                crate::DateTime::from_unix_seconds(0).expect("epoch"),
+                crate::DateTime::from_unix_seconds(1).expect("epoch"),
+            ),
+            body,
+        ),
+        1 => parse_with(reporting_legacy::GetOrdersByOrderId::new("x"), body),
+        2 => parse_with(documents::GetReports::new(["x"]), body),
+        3 => parse_with(documents::CreateReport::new("x", ["x"]), body),
+        4 => parse_with(documents::GetReport::new("x"), body),
+        5 => parse_with(documents::CancelReport::new("x"), body),
+        _ => parse_with(documents::GetReportDocument::new("x"), body),
+    }
+}
+
+/// Request encoding round trips: path/query encoding decodes back to the input; a parsed
+/// date-time formats and re-parses to the same instant; a decimal amount survives JSON.
+pub fn encoding_roundtrip(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let encoded = crate::wire::encode_component(&text);
+    assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+    let decoded = percent_encoding::percent_decode_str(&encoded).decode_utf8().expect("utf-8 in, utf-8 out");
+    assert_eq!(decoded, text);
+    if let Ok(t) = crate::DateTime::parse(&text) {
+        let again = crate::DateTime::parse(&t.to_rfc3339()).expect("own output parses");
+        assert_eq!(again, t);
+    }
+    if let Ok(a) = serde_json::from_slice::<crate::Amount>(data) {
+        let back: crate::Amount =
+            serde_json::from_slice(&serde_json::to_vec(&a).expect("writes")).expect("reads");
+        assert_eq!(back, a);
+        assert_eq!(back.form(), a.form());
+    }
+}
