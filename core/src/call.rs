@@ -15,6 +15,13 @@
 //!              └─ Sleep ◀─┴── LWA outage (transient) … else Done(Err)
 //! ```
 //!
+//! An operation that must not be sent twice (placeOrder) and fails ambiguously — a timeout, a
+//! dropped connection or a 5xx after the request may have arrived — is not resent: the call
+//! first sends the operation's read-only probe (orderDetails for the same externalId). If the
+//! probe finds the result, that is the call's output; only if it proves the attempt absent is
+//! the request sent again; if the probe cannot tell, the call fails with
+//! [`Error::OutcomeUnknown`].
+//!
 //! A driver is a short loop:
 //!
 //! ```no_run
@@ -43,7 +50,7 @@ use http::header::{HeaderValue, ACCEPT, USER_AGENT};
 use crate::engine::{Engine, Now};
 use crate::error::{bounded_body, ApiError, Error, ErrorList, TransportError, TransportErrorKind};
 use crate::lwa::{self, AccessToken};
-use crate::operation::Operation;
+use crate::operation::{Operation, Probed};
 use crate::pacer::{rate_limit_header, BucketKey};
 use crate::retry::{backoff, is_retryable_status, may_retry_transport, retry_after_header, Jitter};
 use crate::token::{FlightId, TokenDecision};
@@ -93,6 +100,8 @@ enum State {
     Sleeping(Duration, Box<State>),
     Failed(Error),
     Parsing(http::Response<Vec<u8>>),
+    /// The output is in `Call::output`.
+    Delivered,
     Spent,
 }
 
@@ -112,6 +121,11 @@ pub struct Call<'a, O: Operation> {
     lwa_attempts: u32,
     auth_retried: bool,
     jitter: Jitter,
+    /// Set while finding out whether an ambiguous attempt took effect: the probe request and
+    /// the failure that made the outcome unknown.
+    probe: Option<(http::Request<Vec<u8>>, Error)>,
+    probe_attempts: u32,
+    output: Option<O::Output>,
 }
 
 impl<O: Operation> std::fmt::Debug for Call<'_, O> {
@@ -150,6 +164,9 @@ impl<'a, O: Operation> Call<'a, O> {
             lwa_attempts: 0,
             auth_retried: false,
             jitter: Jitter::new(seed),
+            probe: None,
+            probe_attempts: 0,
+            output: None,
         }
     }
 
@@ -230,7 +247,7 @@ impl<'a, O: Operation> Call<'a, O> {
                 }
                 State::Pace => {
                     self.state = State::SendApi;
-                    if self.engine.shared.config.pacing {
+                    if self.engine.shared.config.pacing && self.probe.is_none() {
                         let wait =
                             self.engine.shared.buckets.reserve(&self.bucket(), O::USAGE_PLAN, now.instant);
                         if !wait.is_zero() {
@@ -239,7 +256,11 @@ impl<'a, O: Operation> Call<'a, O> {
                     }
                 }
                 State::SendApi => {
-                    let (Some(template), Some(token)) = (&self.request, &self.token) else {
+                    let template = match &self.probe {
+                        Some((probe, _)) => Some(probe),
+                        None => self.request.as_ref(),
+                    };
+                    let (Some(template), Some(token)) = (template, &self.token) else {
                         return Step::Done(Err(misuse("internal: no request or token to send")));
                     };
                     let mut request = copy_request(template);
@@ -259,7 +280,11 @@ impl<'a, O: Operation> Call<'a, O> {
                         headers.insert(USER_AGENT, ua);
                     }
                     headers.entry(ACCEPT).or_insert(HeaderValue::from_static("application/json"));
-                    self.attempts += 1;
+                    if self.probe.is_some() {
+                        self.probe_attempts += 1;
+                    } else {
+                        self.attempts += 1;
+                    }
                     self.state = State::AwaitApi;
                     return Step::Send { request, target: Target::Api };
                 }
@@ -268,6 +293,11 @@ impl<'a, O: Operation> Call<'a, O> {
                     return Step::Sleep(d);
                 }
                 State::Parsing(response) => return Step::Done(self.op.parse(&response)),
+                State::Delivered => {
+                    return Step::Done(
+                        self.output.take().ok_or_else(|| misuse("internal: no output to deliver")),
+                    )
+                }
                 State::Failed(e) => return Step::Done(Err(e)),
                 s @ (State::AwaitApi | State::AwaitLwa) => {
                     self.state = s;
@@ -284,6 +314,7 @@ impl<'a, O: Operation> Call<'a, O> {
     pub fn receive(&mut self, outcome: Result<http::Response<Vec<u8>>, TransportError>, now: Now) {
         match std::mem::replace(&mut self.state, State::Spent) {
             State::AwaitLwa => self.on_lwa(outcome, now),
+            State::AwaitApi if self.probe.is_some() => self.on_probe(outcome, now),
             State::AwaitApi => self.on_api(outcome, now),
             other => {
                 self.state = other;
@@ -331,6 +362,10 @@ impl<'a, O: Operation> Call<'a, O> {
         let response = match outcome {
             Ok(r) => r,
             Err(t) => {
+                if !t.request_never_left() && !O::RETRY_SAFE && self.start_probe(Error::Transport(t.clone()))
+                {
+                    return;
+                }
                 if may_retry_transport(&t, O::RETRY_SAFE) && self.attempts < self.max_attempts() {
                     let n = self.attempts;
                     let d = self.backoff(n);
@@ -384,7 +419,100 @@ impl<'a, O: Operation> Call<'a, O> {
                     self.state = State::Sleeping(delay, Box::new(State::NeedToken));
                 }
             }
+            s if is_retryable_status(s) && self.start_probe(err.clone().into()) => {}
             _ => self.state = State::Failed(self.exhausted(err.into())),
+        }
+    }
+
+    /// After an ambiguous failure of an operation that has a probe, starts probing; false when
+    /// the operation has none.
+    fn start_probe(&mut self, cause: Error) -> bool {
+        let cx = self.engine.request_context();
+        match self.op.probe(&cx) {
+            None => false,
+            Some(Ok(request)) => {
+                self.probe = Some((request, cause));
+                self.probe_attempts = 0;
+                self.state = State::SendApi;
+                true
+            }
+            Some(Err(e)) => {
+                self.state = State::Failed(e);
+                true
+            }
+        }
+    }
+
+    fn unknown(&mut self, last: Error) -> Error {
+        let cause = self.probe.take().map(|(_, c)| c.to_string()).unwrap_or_default();
+        Error::OutcomeUnknown {
+            operation: O::ID,
+            detail: format!(
+                "the request may have taken effect ({cause}) and checking did not tell; check before sending it again"
+            ),
+            last: Box::new(last),
+        }
+    }
+
+    fn on_probe(&mut self, outcome: Result<http::Response<Vec<u8>>, TransportError>, now: Now) {
+        let max = self.max_attempts();
+        let response = match outcome {
+            Ok(r) => r,
+            Err(t) => {
+                if self.probe_attempts < max {
+                    let n = self.probe_attempts;
+                    let d = self.backoff(n);
+                    self.state = State::Sleeping(d, Box::new(State::NeedToken));
+                } else {
+                    self.state = State::Failed(self.unknown(Error::Transport(t)));
+                }
+                return;
+            }
+        };
+        let status = response.status().as_u16();
+        match status {
+            401 if !self.auth_retried => {
+                self.auth_retried = true;
+                if let Some(t) = self.token.take() {
+                    self.engine.shared.tokens.invalidate(&self.engine.key, &t);
+                }
+                self.state = State::NeedToken;
+                return;
+            }
+            429 | 500 | 502 | 503 | 504 => {
+                let err = api_error(O::ID, O::ROLE.name(), &response, now);
+                if self.probe_attempts < max {
+                    let n = self.probe_attempts;
+                    let delay = err
+                        .retry_after
+                        .unwrap_or_else(|| self.backoff(n))
+                        .min(self.engine.shared.config.retry.max_delay);
+                    self.state = State::Sleeping(delay, Box::new(State::NeedToken));
+                } else {
+                    self.state = State::Failed(self.unknown(err.into()));
+                }
+                return;
+            }
+            _ => {}
+        }
+        match self.op.read_probe(&response) {
+            Ok(Probed::Applied(output)) => {
+                self.probe = None;
+                self.output = Some(output);
+                self.state = State::Delivered;
+            }
+            Ok(Probed::NotApplied) => {
+                let cause = self.probe.take().map(|(_, c)| c);
+                if self.attempts < max {
+                    let n = self.attempts;
+                    let d = self.backoff(n);
+                    self.state = State::Sleeping(d, Box::new(State::NeedToken));
+                } else {
+                    let last = cause.unwrap_or_else(|| misuse("probe without a cause"));
+                    self.state = State::Failed(self.exhausted(last));
+                }
+            }
+            Err(e) => self.state = State::Failed(self.unknown(e)),
         }
     }
 }

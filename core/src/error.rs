@@ -33,6 +33,19 @@ pub enum Error {
     /// The request or its response was lost on the way.
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// A request that must not be sent twice (placing an order) failed in a way that leaves its
+    /// outcome unknown, and the follow-up check could not settle it either. Check later with
+    /// the operation's read-only counterpart (for placeOrder: orderDetails with the same
+    /// externalId) before trying again.
+    #[error("{operation}: outcome unknown: {detail}; last failure: {last}")]
+    OutcomeUnknown {
+        /// The operation that was called.
+        operation: &'static str,
+        /// What to do about it.
+        detail: String,
+        /// The last failure met.
+        last: Box<Error>,
+    },
     /// The call was retried as often as the retry policy allows; `last` is the final failure.
     #[error("{operation}: gave up after {attempts} attempts: {last}")]
     RetriesExhausted {
@@ -77,6 +90,8 @@ pub enum ErrorKind {
     Decode,
     /// The network failed.
     Transport,
+    /// Whether a non-repeatable request took effect is unknown.
+    OutcomeUnknown,
 }
 
 impl From<ApiError> for Error {
@@ -96,6 +111,7 @@ impl Error {
             Error::Decode(_) => ErrorKind::Decode,
             Error::Transport(_) => ErrorKind::Transport,
             Error::RetriesExhausted { last, .. } => last.kind(),
+            Error::OutcomeUnknown { .. } => ErrorKind::OutcomeUnknown,
         }
     }
 
@@ -103,7 +119,7 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
-            Error::RetriesExhausted { last, .. } => last.api(),
+            Error::RetriesExhausted { last, .. } | Error::OutcomeUnknown { last, .. } => last.api(),
             _ => None,
         }
     }

@@ -16,7 +16,7 @@ pub mod types;
 pub mod wire;
 
 pub use error::{Error, ErrorKind};
-pub use operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
+pub use operation::{Operation, Paginated, Probed, RequestContext, Role, UsagePlan};
 pub use place::{Country, Environment, Marketplace, Region};
 pub use secret::Secret;
 pub use types::{Amount, DateTime, Decimal, Money};
@@ -32,7 +32,7 @@ pub use call::{Call, Step, Target};
 pub use config::{Config, Credentials, RetryPolicy, Timeouts};
 pub use engine::{Engine, Now};
 pub mod download;
-pub mod redact;
-pub mod surfaces;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod redact;
+pub mod surfaces;

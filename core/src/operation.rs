@@ -88,6 +88,31 @@ pub trait Operation {
 
     /// Reads a 2xx response into the output.
     fn parse(&self, response: &http::Response<Vec<u8>>) -> Result<Self::Output, Error>;
+
+    /// For an operation that must not be sent twice blindly (placing an order): a read-only
+    /// request that finds out whether an attempt whose outcome is unknown — a timeout, a
+    /// dropped connection or a 5xx after the request may have reached Amazon — took effect.
+    /// The default, `None`, means there is no such request and an ambiguous failure is
+    /// returned as it is.
+    fn probe(&self, cx: &RequestContext<'_>) -> Option<Result<http::Request<Vec<u8>>, Error>> {
+        let _ = cx;
+        None
+    }
+
+    /// Reads the probe's answer (any status but 401, 429 and 5xx, which the call handles).
+    fn read_probe(&self, response: &http::Response<Vec<u8>>) -> Result<Probed<Self::Output>, Error> {
+        let _ = response;
+        Ok(Probed::NotApplied)
+    }
+}
+
+/// What a probe found out about an attempt whose outcome was unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Probed<T> {
+    /// The attempt took effect; this is its result.
+    Applied(T),
+    /// The attempt provably did not take effect, so sending again is safe.
+    NotApplied,
 }
 
 /// An operation whose output may continue on another page.

@@ -447,3 +447,120 @@ fn polling_out_of_turn_is_an_error_not_a_panic() {
     assert!(matches!(call.poll(t0()), Step::Send { .. }));
     assert!(matches!(call.poll(t0()), Step::Done(Err(_))));
 }
+
+/// An operation that must not be sent twice, with a probe like placeOrder's.
+struct Order;
+
+impl Operation for Order {
+    type Output = serde_json::Value;
+    const ID: &'static str = "placeThing";
+    const ROLE: Role = Role::AmazonBusinessOrderPlacement;
+    const USAGE_PLAN: Option<UsagePlan> = None;
+    const RETRY_SAFE: bool = false;
+
+    fn request(&self, cx: &RequestContext<'_>) -> Result<http::Request<Vec<u8>>, Error> {
+        RequestBuilder::new(Self::ID, http::Method::POST, cx, "/things")
+            .json(&serde_json::json!({"externalId": "e-1"}))
+            .build()
+    }
+
+    fn parse(&self, response: &http::Response<Vec<u8>>) -> Result<Self::Output, Error> {
+        crate::wire::parse_json(Self::ID, response.body())
+    }
+
+    fn probe(&self, cx: &RequestContext<'_>) -> Option<Result<http::Request<Vec<u8>>, Error>> {
+        Some(
+            RequestBuilder::new(Self::ID, http::Method::GET, cx, "/things/{id}")
+                .path_param("id", "e-1")
+                .build(),
+        )
+    }
+
+    fn read_probe(&self, response: &http::Response<Vec<u8>>) -> Result<crate::Probed<Self::Output>, Error> {
+        match response.status().as_u16() {
+            404 => Ok(crate::Probed::NotApplied),
+            200 => self.parse(response).map(crate::Probed::Applied),
+            _ => Err(Error::Transport(TransportError::new(
+                TransportErrorKind::Other,
+                "unexpected probe answer",
+            ))),
+        }
+    }
+}
+
+fn methods(sent: &[http::Request<Vec<u8>>]) -> Vec<String> {
+    sent.iter()
+        .filter(|r| r.uri().path() != "/auth/o2/token")
+        .map(|r| format!("{} {}", r.method(), r.uri().path()))
+        .collect()
+}
+
+#[test]
+fn an_ambiguous_failure_is_resolved_by_the_probe_not_by_resending() {
+    let e = engine();
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([
+        Err(TransportError::new(TransportErrorKind::Reset, "reset after sending")),
+        Ok(response(200, &[], r#"{"placed":"yes"}"#)),
+    ]);
+    let (r, _, sent) = drive(&mut e.call(&Order, 1), t0(), &mut lwa, &mut api);
+    assert_eq!(r.unwrap()["placed"], "yes");
+    assert_eq!(methods(&sent), ["POST /things", "GET /things/e-1"]);
+}
+
+#[test]
+fn the_order_is_resent_only_when_the_probe_proves_it_absent() {
+    let e = engine();
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([
+        Ok(response(500, &[], "")),
+        Ok(response(404, &[], r#"{"errors":[{"code":"NotFound","message":"no such order"}]}"#)),
+        Ok(response(200, &[], r#"{"placed":"second"}"#)),
+    ]);
+    let (r, _, sent) = drive(&mut e.call(&Order, 1), t0(), &mut lwa, &mut api);
+    assert_eq!(r.unwrap()["placed"], "second");
+    assert_eq!(methods(&sent), ["POST /things", "GET /things/e-1", "POST /things"]);
+}
+
+#[test]
+fn a_failing_probe_is_retried_then_reported_as_unknown() {
+    let e = engine_with(RetryPolicy { max_attempts: 3, ..RetryPolicy::default() }, false);
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([
+        Err(TransportError::new(TransportErrorKind::Timeout, "timed out")),
+        Err(TransportError::new(TransportErrorKind::Reset, "reset")),
+        Ok(response(200, &[], r#"{"placed":"yes"}"#)),
+    ]);
+    let (r, _, _) = drive(&mut e.call(&Order, 1), t0(), &mut lwa, &mut api);
+    assert_eq!(r.unwrap()["placed"], "yes");
+
+    let mut api = q([
+        Ok(response(503, &[], "")),
+        Ok(response(503, &[], "")),
+        Ok(response(503, &[], "")),
+        Ok(response(503, &[], "")),
+    ]);
+    let (r, _, sent) = drive(&mut e.call(&Order, 1), t0(), &mut lwa, &mut api);
+    let err = r.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
+    assert!(err.to_string().contains("check before sending it again"), "{err}");
+    // One order attempt, three probes: never a second POST.
+    assert_eq!(methods(&sent), ["POST /things", "GET /things/e-1", "GET /things/e-1", "GET /things/e-1"]);
+}
+
+#[test]
+fn clear_failures_are_not_probed() {
+    let e = engine();
+    let mut lwa = q([Ok(token_response("t"))]);
+    // Never left: resent without probing.
+    let mut api =
+        q([Err(TransportError::new(TransportErrorKind::Connect, "refused")), Ok(response(200, &[], "{}"))]);
+    let (r, _, sent) = drive(&mut e.call(&Order, 1), t0(), &mut lwa, &mut api);
+    r.unwrap();
+    assert_eq!(methods(&sent), ["POST /things", "POST /things"]);
+    // A 400 is an answer, not an ambiguity.
+    let mut api = q([Ok(response(400, &[], r#"{"errors":[{"code":"InvalidInput","message":"no"}]}"#))]);
+    let (r, _, sent) = drive(&mut e.call(&Order, 1), t0(), &mut lwa, &mut api);
+    assert_eq!(r.unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!(methods(&sent), ["POST /things"]);
+}
