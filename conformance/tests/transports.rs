@@ -342,3 +342,49 @@ fn pacing_spaces_calls_to_the_usage_plan() {
     }
     assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
 }
+
+fn order(external_id: &str) -> amazon_business_core::apis::ordering::PlaceOrder {
+    use amazon_business_core::apis::ordering::{PhysicalAddress, PlaceOrder, RequestLineItem};
+    PlaceOrder::new(external_id, [RequestLineItem::offer("line-1", "B07XYZ1234", "offer-1", 2)])
+        .shipping_address(PhysicalAddress::new("Jane Buyer", "410 Terry Ave N", "Seattle", "98109", "US"))
+}
+
+#[test]
+fn place_order_after_a_dropped_answer_is_resolved_not_duplicated() {
+    for kind in BOTH {
+        let h = Harness::new();
+        // Amazon accepts the order, then the connection drops before the answer arrives.
+        h.sandbox.inject(Route::Operation("placeOrder"), Fault::DropAfterProcessing, 1);
+        let op = order("po-4711");
+        let result = match kind {
+            Kind::Blocking => h.blocking.send(&op),
+            Kind::Async => h.rt.block_on(h.asynch.send(&op)),
+        }
+        .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert_eq!(result.line_items.len(), 1, "{kind:?}");
+        assert_eq!(h.sandbox.count("placeOrder"), 1, "{kind:?}: the order was sent twice");
+        assert_eq!(h.sandbox.count("orderDetails"), 1, "{kind:?}");
+        assert_eq!(h.sandbox.orders().len(), 1, "{kind:?}");
+    }
+}
+
+#[test]
+fn place_order_lost_before_arrival_is_placed_once_after_checking() {
+    for kind in BOTH {
+        let h = Harness::new();
+        // The request never reaches Amazon's logic (dropped before processing): the probe
+        // finds no such order, so it is placed again, once.
+        h.sandbox.inject(Route::Operation("placeOrder"), Fault::DropBeforeProcessing, 1);
+        let op = order("po-4712");
+        let result = match kind {
+            Kind::Blocking => h.blocking.send(&op),
+            Kind::Async => h.rt.block_on(h.asynch.send(&op)),
+        };
+        result.unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert_eq!(h.sandbox.orders().len(), 1, "{kind:?}");
+        assert_eq!(h.sandbox.count("orderDetails"), 1, "{kind:?}");
+        let posts =
+            h.sandbox.requests().iter().filter(|r| r.operation.as_deref() == Some("placeOrder")).count();
+        assert_eq!(posts, 2, "{kind:?}: one lost attempt, one placed");
+    }
+}

@@ -437,7 +437,13 @@ impl<'a, O: Operation> Call<'a, O> {
                 true
             }
             Some(Err(e)) => {
-                self.state = State::Failed(e);
+                self.state = State::Failed(Error::OutcomeUnknown {
+                    operation: O::ID,
+                    detail: format!(
+                        "the request may have taken effect ({cause}) and it cannot be checked: {e}"
+                    ),
+                    last: Box::new(e),
+                });
                 true
             }
         }

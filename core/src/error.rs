@@ -227,6 +227,18 @@ impl ApiError {
         }
     }
 
+    /// Reads an error response (its `errors` list, request id and rate limit); `retry_after`
+    /// is left unset, since reading an HTTP date needs the current time.
+    pub fn from_response(operation: &'static str, response: &http::Response<Vec<u8>>) -> Self {
+        let headers = response.headers();
+        let mut e = ApiError::new(operation, response.status().as_u16());
+        e.errors = serde_json::from_slice::<ErrorList>(response.body()).map(|l| l.errors).unwrap_or_default();
+        e.request_id = headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        e.rate_limit = crate::pacer::rate_limit_header(headers);
+        e.body = bounded_body(response.body());
+        e
+    }
+
     /// The kind that an HTTP status maps to.
     pub fn kind_for_status(status: u16) -> ErrorKind {
         match status {

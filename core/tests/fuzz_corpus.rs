@@ -25,7 +25,8 @@ fn replay(target: &str, run: fn(&[u8])) -> usize {
 
 #[test]
 fn corpus_replays_without_panics() {
-    let targets: [(&str, fn(&[u8])); 5] = [
+    type Target = (&'static str, fn(&[u8]));
+    let targets: [Target; 5] = [
         ("lwa_response", fuzzing::lwa_response),
         ("api_error", fuzzing::api_error),
         ("headers", fuzzing::headers),
