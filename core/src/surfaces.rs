@@ -16,6 +16,46 @@ macro_rules! accessors {
                 get_orders_by_order_id(order_id: impl Into<String>)
                     -> $crate::apis::reporting_legacy::GetOrdersByOrderId;
             }
+            reporting => Reporting ("Reporting API, version 2025-06-09 (the current one): order, line-item and shipment reports.") {
+                get_order_reports(order_start_date: impl Into<$crate::DateTime>, order_end_date: impl Into<$crate::DateTime>)
+                    -> $crate::apis::reporting::GetOrderReports;
+                get_order_line_item_reports(order_start_date: impl Into<$crate::DateTime>, order_end_date: impl Into<$crate::DateTime>)
+                    -> $crate::apis::reporting::GetOrderLineItemReports;
+                get_order_reports_by_purchase_order_number(purchase_order_number: impl Into<String>)
+                    -> $crate::apis::reporting::GetOrderReportsByPurchaseOrderNumber;
+                get_shipment_reports(order_start_date: impl Into<$crate::DateTime>, order_end_date: impl Into<$crate::DateTime>)
+                    -> $crate::apis::reporting::GetShipmentReports;
+                get_shipment_line_item_reports(order_start_date: impl Into<$crate::DateTime>, order_end_date: impl Into<$crate::DateTime>)
+                    -> $crate::apis::reporting::GetShipmentLineItemReports;
+            }
+            ordering => Ordering ("Ordering API, version 2022-10-30: placing orders and reading their outcome.") {
+                place_order(external_id: impl Into<String>, line_items: impl IntoIterator<Item = $crate::apis::ordering::RequestLineItem>)
+                    -> $crate::apis::ordering::PlaceOrder;
+                order_details(external_id: impl Into<String>) -> $crate::apis::ordering::OrderDetails;
+            }
+            reconciliation => Reconciliation ("Reconciliation API, version 2021-01-08: transactions and invoice payment details.") {
+                get_transactions(feed_start_date: impl Into<$crate::DateTime>, feed_end_date: impl Into<$crate::DateTime>)
+                    -> $crate::apis::reconciliation::GetTransactions;
+                get_batch_invoice_payment_details(invoice_ids: impl IntoIterator<Item = impl Into<String>>)
+                    -> $crate::apis::reconciliation::GetBatchInvoicePaymentDetails;
+                get_invoice_details_by_order_line_items(
+                    order_line_items: impl IntoIterator<Item = $crate::apis::reconciliation::OrderLineItem>
+                ) -> $crate::apis::reconciliation::GetInvoiceDetailsByOrderLineItems;
+            }
+            package_tracking => PackageTracking ("Package Tracking API, version 2025-07-02.") {
+                get_package_tracking_details(order_id: impl Into<String>, shipment_id: impl Into<String>, package_id: impl Into<String>)
+                    -> $crate::apis::package_tracking::GetPackageTrackingDetails;
+            }
+            users => Users ("User Management API, version 2021-08-30.") {
+                create_business_user_account(
+                    account_holder: $crate::apis::users::AccountHolder,
+                    group_id: $crate::apis::users::BusinessGroupIdentifier,
+                    role: $crate::apis::users::BusinessRole
+                ) -> $crate::apis::users::CreateBusinessUserAccount;
+            }
+            applications => Applications ("Application Management API, version 2023-11-30: client-secret rotation.") {
+                rotate_application_client_secret() -> $crate::apis::applications::RotateApplicationClientSecret;
+            }
             documents => Documents ("Document API, version 2021-09-30 (invoice reports).") {
                 get_reports(report_types: impl IntoIterator<Item = impl Into<String>>)
                     -> $crate::apis::documents::GetReports;
