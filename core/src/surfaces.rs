@@ -56,6 +56,27 @@ macro_rules! accessors {
             applications => Applications ("Application Management API, version 2023-11-30: client-secret rotation.") {
                 rotate_application_client_secret() -> $crate::apis::applications::RotateApplicationClientSecret;
             }
+            cart => Cart ("Cart API, version 2025-04-30: carts and their items.") {
+                list_carts() -> $crate::apis::cart::ListCarts;
+                get_cart(cart_id: impl Into<String>) -> $crate::apis::cart::GetCart;
+                get_items(cart_id: impl Into<String>) -> $crate::apis::cart::GetItems;
+                add_items(cart_id: impl Into<String>, items: impl IntoIterator<Item = $crate::apis::cart::AddItemRequest>)
+                    -> $crate::apis::cart::AddItems;
+                modify_items(cart_id: impl Into<String>, items: impl IntoIterator<Item = $crate::apis::cart::ModifyItemRequest>)
+                    -> $crate::apis::cart::ModifyItems;
+                delete_items(cart_id: impl Into<String>) -> $crate::apis::cart::DeleteItems;
+                get_estimated_total_purchase_cost(cart_id: impl Into<String>, address: impl Into<$crate::apis::cart::Address>)
+                    -> $crate::apis::cart::GetEstimatedTotalPurchaseCost;
+            }
+            product_search => ProductSearch ("Product Search API, version 2020-08-26: products and offers.") {
+                search_products() -> $crate::apis::product_search::SearchProducts;
+                get_product(product_id: impl Into<String>) -> $crate::apis::product_search::GetProduct;
+                search_offers(product_id: impl Into<String>) -> $crate::apis::product_search::SearchOffers;
+                get_products_by_asins(product_ids: impl IntoIterator<Item = impl Into<String>>)
+                    -> $crate::apis::product_search::GetProductsByAsins;
+                get_offers_by_offer_ids(offer_ids: impl IntoIterator<Item = impl Into<String>>)
+                    -> $crate::apis::product_search::GetOffersByOfferIds;
+            }
             documents => Documents ("Document API, version 2021-09-30 (invoice reports).") {
                 get_reports(report_types: impl IntoIterator<Item = impl Into<String>>)
                     -> $crate::apis::documents::GetReports;

@@ -92,3 +92,47 @@ pub mod reconciliation;
 pub mod reporting;
 pub mod reporting_legacy;
 pub mod users;
+
+macro_rules! operation_ids {
+    ($($ty:ty),* $(,)?) => {
+        /// The `operationId` of every operation the SDK implements. Listing a type here checks
+        /// at compile time that it implements [`Operation`](crate::Operation); the coverage
+        /// test checks the list against Amazon's models.
+        pub const OPERATION_IDS: &[&str] = &[$(<$ty as crate::Operation>::ID),*];
+    };
+}
+
+operation_ids![
+    applications::RotateApplicationClientSecret,
+    cart::ListCarts,
+    cart::GetCart,
+    cart::GetItems,
+    cart::AddItems,
+    cart::ModifyItems,
+    cart::DeleteItems,
+    cart::GetEstimatedTotalPurchaseCost,
+    documents::GetReports,
+    documents::CreateReport,
+    documents::GetReport,
+    documents::CancelReport,
+    documents::GetReportDocument,
+    ordering::PlaceOrder,
+    ordering::OrderDetails,
+    package_tracking::GetPackageTrackingDetails,
+    product_search::SearchProducts,
+    product_search::GetProduct,
+    product_search::SearchOffers,
+    product_search::GetProductsByAsins,
+    product_search::GetOffersByOfferIds,
+    reconciliation::GetTransactions,
+    reconciliation::GetBatchInvoicePaymentDetails,
+    reconciliation::GetInvoiceDetailsByOrderLineItems,
+    reporting::GetOrderReports,
+    reporting::GetOrderLineItemReports,
+    reporting::GetOrderReportsByPurchaseOrderNumber,
+    reporting::GetShipmentReports,
+    reporting::GetShipmentLineItemReports,
+    reporting_legacy::GetOrdersByOrderDate,
+    reporting_legacy::GetOrdersByOrderId,
+    users::CreateBusinessUserAccount,
+];
