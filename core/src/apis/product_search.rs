@@ -82,7 +82,7 @@
 //! | `Variation` | [`Variation`] |
 //! | `VariationValue` | [`VariationValue`] |
 //! | `ErrorResponse` | [`crate::error::ErrorList`] |
-//! | `ErrorList` | `Vec<crate::error::ErrorEntry>` |
+//! | `ErrorList` | [`crate::error::ErrorEntry`] in a `Vec` (the `errors` field of [`crate::error::ErrorList`]) |
 //! | `Error` | [`crate::error::ErrorEntry`] (its `code` enum is [`ErrorCode`], see [`error_code`]) |
 //!
 //! The query parameters' enums are [`ProductInclusion`] (`inclusionsForProducts`),
