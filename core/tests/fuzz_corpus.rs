@@ -38,3 +38,8 @@ fn corpus_replays_without_panics() {
         println!("fuzz corpus {name}: {n} inputs");
     }
 }
+
+#[test]
+fn the_response_target_covers_every_operation_in_order() {
+    assert_eq!(fuzzing::response_targets(), amazon_business_core::apis::OPERATION_IDS);
+}
