@@ -109,7 +109,7 @@ macro_rules! response_targets {
         }
 
         /// A 2xx response body for one operation: the first byte picks the operation (the
-        /// order of [`response_targets`], which is that of
+        /// order of `response_targets`, which is that of
         /// [`OPERATION_IDS`](crate::apis::OPERATION_IDS)).
         pub fn operation_response(data: &[u8]) {
             let (sel, body) = split(data);

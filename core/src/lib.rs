@@ -4,7 +4,7 @@
 //! call does next (fetch a token, wait, retry, give up). It never opens a socket, spawns a
 //! thread, sleeps, reads a clock or the environment, or draws randomness: time and jitter are
 //! inputs. Use it through a transport crate (`amazon-business-blocking` or
-//! `amazon-business-async`), or drive a [`Call`](call::Call) yourself.
+//! `amazon-business-async`), or drive a [`Call`] yourself.
 #![forbid(unsafe_code)]
 
 pub mod apis;
