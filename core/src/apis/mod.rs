@@ -84,6 +84,7 @@ mod macros {
 
 pub mod applications;
 pub mod cart;
+pub mod common;
 pub mod documents;
 pub mod ordering;
 pub mod package_tracking;

@@ -102,7 +102,7 @@
 //! | `AuxiliaryValues` | [`AuxiliaryValues`] (`BTreeMap<String, AuxiliaryValue>`) |
 //! | `AuxiliaryValue` | [`AuxiliaryValue`] |
 //! | `Distribution` | [`Distribution`] |
-//! | `PhysicalAddress` | [`PhysicalAddress`] |
+//! | `PhysicalAddress` | [`crate::apis::common::PhysicalAddress`] (shared with Cart and Ordering) |
 //!
 //! # Where the model is loose
 //!
@@ -801,90 +801,7 @@ pub struct ExternalAddress {
     pub address: Box<Address>,
 }
 
-/// A postal address (model `PhysicalAddress`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PhysicalAddress {
-    /// The recipient's full name.
-    pub full_name: String,
-    /// The recipient's phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// The recipient's company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_name: Option<String>,
-    /// Street and number.
-    pub address_line1: String,
-    /// Apartment, suite, floor… (at most 60 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_line2: Option<String>,
-    /// More of the same, when line 2 is too short (at most 60 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_line3: Option<String>,
-    /// City.
-    pub city: String,
-    /// State or region (needed in the US).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state_or_region: Option<String>,
-    /// Postal code.
-    pub postal_code: String,
-    /// ISO 3166-1 alpha-2 country code, e.g. `US` or `GB`.
-    pub country_code: String,
-}
-
-impl PhysicalAddress {
-    /// An address with its required parts; add the rest with the setters.
-    pub fn new(
-        full_name: impl Into<String>,
-        address_line1: impl Into<String>,
-        city: impl Into<String>,
-        postal_code: impl Into<String>,
-        country_code: impl Into<String>,
-    ) -> Self {
-        PhysicalAddress {
-            full_name: full_name.into(),
-            phone_number: None,
-            company_name: None,
-            address_line1: address_line1.into(),
-            address_line2: None,
-            address_line3: None,
-            city: city.into(),
-            state_or_region: None,
-            postal_code: postal_code.into(),
-            country_code: country_code.into(),
-        }
-    }
-
-    /// The recipient's phone number.
-    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
-        self.phone_number = Some(phone_number.into());
-        self
-    }
-
-    /// The recipient's company.
-    pub fn company_name(mut self, company_name: impl Into<String>) -> Self {
-        self.company_name = Some(company_name.into());
-        self
-    }
-
-    /// Address line 2 (at most 60 characters).
-    pub fn address_line2(mut self, line: impl Into<String>) -> Self {
-        self.address_line2 = Some(line.into());
-        self
-    }
-
-    /// Address line 3 (at most 60 characters).
-    pub fn address_line3(mut self, line: impl Into<String>) -> Self {
-        self.address_line3 = Some(line.into());
-        self
-    }
-
-    /// State or region.
-    pub fn state_or_region(mut self, state: impl Into<String>) -> Self {
-        self.state_or_region = Some(state.into());
-        self
-    }
-}
+pub use super::common::PhysicalAddress;
 
 // ---------------------------------------------------------------------------------------------
 // Models: the result
@@ -1232,20 +1149,8 @@ impl OrderCheck {
         Err(ValidationError::new(Self::OP, field, message))
     }
 
-    fn non_empty(field: &str, value: &str) -> Checked {
-        validate::non_empty(Self::OP, field, value)
-    }
-
     fn length(field: &str, value: &str, min: usize, max: usize) -> Checked {
         validate::length(Self::OP, field, value, min, max)
-    }
-
-    fn max_length(field: &str, value: &str, max: usize) -> Checked {
-        let n = value.chars().count();
-        if n > max {
-            return Self::fail(field, format!("has {n} characters, must have at most {max}"));
-        }
-        Ok(())
     }
 
     /// `^[A-Z]{len}$`.
@@ -1395,22 +1300,7 @@ impl OrderCheck {
                 Self::length(&format!("{field}.addressId"), &x.address_id, 1, 255)?;
                 Self::address(&format!("{field}.address"), &x.address)
             }
-            Address::PhysicalAddress(p) => {
-                Self::non_empty(&format!("{field}.fullName"), &p.full_name)?;
-                if let Some(phone) = &p.phone_number {
-                    Self::non_empty(&format!("{field}.phoneNumber"), phone)?;
-                }
-                Self::non_empty(&format!("{field}.addressLine1"), &p.address_line1)?;
-                if let Some(line) = &p.address_line2 {
-                    Self::max_length(&format!("{field}.addressLine2"), line, 60)?;
-                }
-                if let Some(line) = &p.address_line3 {
-                    Self::max_length(&format!("{field}.addressLine3"), line, 60)?;
-                }
-                Self::non_empty(&format!("{field}.city"), &p.city)?;
-                Self::non_empty(&format!("{field}.postalCode"), &p.postal_code)?;
-                Self::upper_code(&format!("{field}.countryCode"), &p.country_code, 2)
-            }
+            Address::PhysicalAddress(p) => p.check(PlaceOrder::ID, field),
             Address::Unknown(_) => Self::raw(field, address.raw_problem()),
         }
     }

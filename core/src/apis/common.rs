@@ -1,0 +1,120 @@
+//! Shapes that several API models define identically, kept as one Rust type each.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ValidationError;
+use crate::wire::validate;
+
+/// A postal address (model `PhysicalAddress`, identical in the Cart and Ordering models;
+/// Reconciliation's, whose city is optional in practice, is its own type).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhysicalAddress {
+    /// The recipient's full name (not empty).
+    pub full_name: String,
+    /// The recipient's phone number (not empty when given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// The recipient's company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    /// Street and number (not empty).
+    pub address_line1: String,
+    /// Apartment, suite, floor… (at most 60 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
+    /// More of the same, when line 2 is full (at most 60 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_line3: Option<String>,
+    /// City (not empty).
+    pub city: String,
+    /// State or region; needed in the United States.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_or_region: Option<String>,
+    /// Postal code (not empty).
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2 country code, two capital letters (`US`, `GB`…).
+    pub country_code: String,
+}
+
+impl PhysicalAddress {
+    /// An address with its required parts; add the others with the chained setters.
+    pub fn new(
+        full_name: impl Into<String>,
+        address_line1: impl Into<String>,
+        city: impl Into<String>,
+        postal_code: impl Into<String>,
+        country_code: impl Into<String>,
+    ) -> Self {
+        PhysicalAddress {
+            full_name: full_name.into(),
+            phone_number: None,
+            company_name: None,
+            address_line1: address_line1.into(),
+            address_line2: None,
+            address_line3: None,
+            city: city.into(),
+            state_or_region: None,
+            postal_code: postal_code.into(),
+            country_code: country_code.into(),
+        }
+    }
+
+    /// Sets the phone number (`phoneNumber`).
+    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
+        self.phone_number = Some(phone_number.into());
+        self
+    }
+
+    /// Sets the company name (`companyName`).
+    pub fn company_name(mut self, company_name: impl Into<String>) -> Self {
+        self.company_name = Some(company_name.into());
+        self
+    }
+
+    /// Sets the second address line (`addressLine2`).
+    pub fn address_line2(mut self, line: impl Into<String>) -> Self {
+        self.address_line2 = Some(line.into());
+        self
+    }
+
+    /// Sets the third address line (`addressLine3`).
+    pub fn address_line3(mut self, line: impl Into<String>) -> Self {
+        self.address_line3 = Some(line.into());
+        self
+    }
+
+    /// Sets the state or region (`stateOrRegion`).
+    pub fn state_or_region(mut self, state: impl Into<String>) -> Self {
+        self.state_or_region = Some(state.into());
+        self
+    }
+
+    /// Checks the model's constraints; errors name the field under `at` (e.g. `address`).
+    pub(crate) fn check(&self, op: &'static str, at: &str) -> Result<(), ValidationError> {
+        let field = |name: &str| format!("{at}.{name}");
+        let non_empty = |name: &str, value: &str| validate::non_empty(op, &field(name), value);
+        non_empty("fullName", &self.full_name)?;
+        if let Some(phone) = &self.phone_number {
+            non_empty("phoneNumber", phone)?;
+        }
+        non_empty("addressLine1", &self.address_line1)?;
+        if let Some(line) = &self.address_line2 {
+            validate::length(op, &field("addressLine2"), line, 0, 60)?;
+        }
+        if let Some(line) = &self.address_line3 {
+            validate::length(op, &field("addressLine3"), line, 0, 60)?;
+        }
+        non_empty("city", &self.city)?;
+        non_empty("postalCode", &self.postal_code)?;
+        let cc = &self.country_code;
+        if cc.len() != 2 || !cc.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(ValidationError::new(
+                op,
+                field("countryCode"),
+                format!("is {cc:?}, must be two capital letters (pattern ^[A-Z]{{2}}$)"),
+            ));
+        }
+        Ok(())
+    }
+}
