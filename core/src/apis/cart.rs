@@ -88,79 +88,6 @@ const MAX_ITEMS: usize = 50;
 // Subtype unions
 // ---------------------------------------------------------------------------------------------
 
-/// Defines an enum over the subtypes of a model base shape named by a discriminator field, with
-/// an `Unknown(serde_json::Value)` fallback. (De)serialisation goes through `serde_json::Value`
-/// so that exact numbers survive (no `untagged`/`tag` serde attributes).
-macro_rules! subtype_union {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident (discriminator = $tag:literal) {
-            $( $(#[$vmeta:meta])* $variant:ident($ty:ty) = $text:literal, )*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant($ty), )*
-            /// A subtype the model does not list, kept as the raw JSON Amazon sent.
-            Unknown(serde_json::Value),
-        }
-
-        impl $name {
-            /// The name of the field that names the subtype.
-            pub const DISCRIMINATOR: &'static str = $tag;
-
-            /// The subtype's name as it travels, if there is one.
-            pub fn subtype_name(&self) -> Option<&str> {
-                match self {
-                    $( $name::$variant(_) => Some($text), )*
-                    $name::Unknown(raw) => raw.get($tag).and_then(serde_json::Value::as_str),
-                }
-            }
-        }
-
-        $(
-            impl From<$ty> for $name {
-                fn from(value: $ty) -> Self {
-                    $name::$variant(value)
-                }
-            }
-        )*
-
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let (mut value, subtype) = match self {
-                    $(
-                        $name::$variant(inner) => {
-                            (serde_json::to_value(inner).map_err(serde::ser::Error::custom)?, $text)
-                        }
-                    )*
-                    $name::Unknown(raw) => return raw.serialize(serializer),
-                };
-                if let serde_json::Value::Object(map) = &mut value {
-                    map.insert($tag.to_owned(), serde_json::Value::String(subtype.to_owned()));
-                }
-                value.serialize(serializer)
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let subtype = value.get($tag).and_then(serde_json::Value::as_str).map(str::to_owned);
-                match subtype {
-                    $(
-                        Some(s) if s.eq_ignore_ascii_case($text) => serde_json::from_value(value)
-                            .map($name::$variant)
-                            .map_err(|e| serde::de::Error::custom(format!("{} {}: {e}", $tag, $text))),
-                    )*
-                    _ => Ok($name::Unknown(value)),
-                }
-            }
-        }
-    };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Models
 // ---------------------------------------------------------------------------------------------
@@ -211,9 +138,9 @@ pub struct Cart {
     pub attributes: Option<Vec<Attribute>>,
 }
 
-subtype_union! {
+discriminated_union! {
     /// An aggregate figure of a cart (model `Attribute`, subtype named by `attributeType`).
-    pub enum Attribute (discriminator = "attributeType") {
+    pub enum Attribute tagged "attributeType" {
         /// The sum of the item prices (`Subtotal`; Amazon spells it `SubTotal`).
         Subtotal(Subtotal) = "SubTotal",
         /// The sum of the item prices before tax (`SubtotalWithoutTax`).
@@ -353,10 +280,10 @@ impl<'de> Deserialize<'de> for CartDateTime {
     }
 }
 
-subtype_union! {
+discriminated_union! {
     /// Extra information attached to a cart line (model `MetadataAttribute`, subtype named by
     /// `artifactType`).
-    pub enum MetadataAttribute (discriminator = "artifactType") {
+    pub enum MetadataAttribute tagged "artifactType" {
         /// The catalog the item comes from (`CatalogMetadata`).
         CatalogMetadata(CatalogMetadata) = "CatalogMetadata",
     }
@@ -509,10 +436,10 @@ pub struct RejectedItem {
     pub rejection_artifacts: Vec<RejectionArtifact>,
 }
 
-subtype_union! {
+discriminated_union! {
     /// Why an item or a request was refused (model `RejectionArtifact`, subtype named by
     /// `rejectionArtifactType`).
-    pub enum RejectionArtifact (discriminator = "rejectionArtifactType") {
+    pub enum RejectionArtifact tagged "rejectionArtifactType" {
         /// A reason in words (`RejectionMessage`).
         RejectionMessage(RejectionMessage) = "RejectionMessage",
         /// Not enough stock for the quantity asked (`UnavailableQuantity`).
@@ -579,11 +506,11 @@ pub struct EstimatedTotalPurchaseCostRequest {
     pub address: Address,
 }
 
-subtype_union! {
+discriminated_union! {
     /// A delivery address (model `Address`, subtype named by `addressType`).
     // Built once per request; boxing the address would only make it clumsier to write.
     #[allow(clippy::large_enum_variant)]
-    pub enum Address (discriminator = "addressType") {
+    pub enum Address tagged "addressType" {
         /// A postal address (`PhysicalAddress`).
         Physical(PhysicalAddress) = "PhysicalAddress",
     }
@@ -1323,7 +1250,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(attributes[0].subtype_name(), Some("SubTotal"));
+        assert_eq!(attributes[0].type_name(), Some("SubTotal"));
         assert_round_trip(&cart, GET_CART_200);
     }
 
@@ -1636,7 +1563,7 @@ mod tests {
         assert_eq!(a[3], TotalItemCountRestriction { max_quantity: 100 }.into());
         assert_eq!(a[4], TotalQuantityRestriction { max_quantity: 999 }.into());
         assert!(matches!(&a[5], RejectionArtifact::Unknown(_)));
-        assert_eq!(a[5].subtype_name(), Some("SomethingNew"));
+        assert_eq!(a[5].type_name(), Some("SomethingNew"));
         assert_eq!(RejectionArtifact::DISCRIMINATOR, "rejectionArtifactType");
         // The unknown subtype keeps its exact number (`1.50`).
         assert_eq!(

@@ -117,7 +117,6 @@
 use std::collections::BTreeMap;
 
 use http::Method;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -135,49 +134,6 @@ const USAGE_PLAN: UsagePlan = UsagePlan::new(0.5, 10);
 // Discriminated unions
 // ---------------------------------------------------------------------------------------------
 
-/// Reads one subtype's fields from its JSON object; a failure names the path inside it.
-fn decode_subtype<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." {
-            return inner;
-        }
-        // A union nested in this subtype reports "at <its path>: …"; join the two paths.
-        let message = inner.to_string();
-        let joined = match message.strip_prefix("at ").and_then(|rest| rest.split_once(": ")) {
-            Some((nested, rest)) if nested.starts_with('[') => format!("at {path}{nested}: {rest}"),
-            Some((nested, rest)) => format!("at {path}.{nested}: {rest}"),
-            None => format!("at {path}: {message}"),
-        };
-        <serde_json::Error as serde::de::Error>::custom(joined)
-    })
-}
-
-/// Writes one subtype's fields as a JSON object that starts with the type field.
-fn encode_subtype<T: Serialize>(tag: &str, type_name: &str, fields: &T) -> Result<Value, serde_json::Error> {
-    let mut map = Map::new();
-    map.insert(tag.to_owned(), Value::String(type_name.to_owned()));
-    match serde_json::to_value(fields)? {
-        Value::Object(fields) => {
-            map.extend(fields.into_iter().filter(|(k, _)| k != tag));
-            Ok(Value::Object(map))
-        }
-        _ => {
-            Err(<serde_json::Error as serde::ser::Error>::custom(format!("{type_name} is not a JSON object")))
-        }
-    }
-}
-
-/// Why a raw union value cannot be sent, if it cannot.
-fn raw_problem(tag: &str, value: &Value) -> Option<String> {
-    match value.as_object().map(|m| m.get(tag)) {
-        None => Some(format!("must be a JSON object with a string `{tag}`")),
-        Some(Some(Value::String(s))) if !s.trim().is_empty() => None,
-        Some(_) => Some(format!("`{tag}` must be a non-empty string")),
-    }
-}
-
 /// A raw union value: `{tag: type_name, ..fields}`.
 fn raw_value(tag: &str, type_name: &str, fields: &[(&str, &str)]) -> Value {
     let mut map = Map::new();
@@ -186,119 +142,6 @@ fn raw_value(tag: &str, type_name: &str, fields: &[(&str, &str)]) -> Value {
         map.insert((*k).to_owned(), Value::String((*v).to_owned()));
     }
     Value::Object(map)
-}
-
-/// Defines a discriminated union of the model: one variant per subtype, plus `Unknown` holding
-/// any other subtype as raw JSON. Serde goes through `serde_json::Value`: read the type field,
-/// then decode the subtype's struct; when writing, the type field is put back first.
-macro_rules! discriminated_union {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident tagged $tag:literal {
-            $( $(#[$vmeta:meta])* $variant:ident($ty:ty) = $text:literal, )*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant($ty), )*
-            /// A subtype the model does not define, kept as the raw JSON object (type field
-            /// included) and written back unchanged.
-            Unknown(Value),
-        }
-
-        impl $name {
-            /// The JSON field that names the subtype.
-            pub const DISCRIMINATOR: &'static str = $tag;
-
-            /// The subtype names the model defines, in model order.
-            pub const KNOWN_TYPES: &'static [&'static str] = &[$($text),*];
-
-            /// The subtype name (the value of the type field), if there is one.
-            pub fn type_name(&self) -> Option<&str> {
-                match self {
-                    $( $name::$variant(_) => Some($text), )*
-                    $name::Unknown(v) => v.get($tag).and_then(Value::as_str),
-                }
-            }
-
-            /// True unless this is an `Unknown` subtype.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, $name::Unknown(_))
-            }
-
-            /// The raw JSON of an `Unknown` subtype.
-            pub fn raw(&self) -> Option<&Value> {
-                match self {
-                    $name::Unknown(v) => Some(v),
-                    #[allow(unreachable_patterns)]
-                    _ => None,
-                }
-            }
-
-            /// Reads a JSON object; a subtype the model defines must have its shape.
-            pub fn from_json(value: Value) -> Result<Self, serde_json::Error> {
-                let type_name = match value.as_object().map(|m| m.get($tag)) {
-                    Some(Some(Value::String(s))) => s.clone(),
-                    Some(Some(_)) => {
-                        return Err(serde::de::Error::custom(concat!("`", $tag, "` is not a string")))
-                    }
-                    Some(None) => return Err(serde::de::Error::missing_field($tag)),
-                    None => {
-                        return Err(serde::de::Error::custom(concat!(
-                            "expected a JSON object with `", $tag, "`"
-                        )))
-                    }
-                };
-                $(
-                    if type_name == $text {
-                        return decode_subtype(value).map($name::$variant);
-                    }
-                )*
-                let _ = type_name;
-                Ok($name::Unknown(value))
-            }
-
-            /// The JSON object this value travels as.
-            pub fn to_json(&self) -> Result<Value, serde_json::Error> {
-                match self {
-                    $( $name::$variant(v) => encode_subtype($tag, $text, v), )*
-                    $name::Unknown(v) => Ok(v.clone()),
-                }
-            }
-
-            /// Why this value cannot be sent, when it is an `Unknown` that is not a JSON object
-            /// with a string type field.
-            #[allow(dead_code)]
-            fn raw_problem(&self) -> Option<String> {
-                self.raw().and_then(|v| raw_problem($tag, v))
-            }
-        }
-
-        $(
-            impl From<$ty> for $name {
-                fn from(v: $ty) -> Self {
-                    $name::$variant(v)
-                }
-            }
-        )*
-
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    $name::Unknown(v) => v.serialize(serializer),
-                    #[allow(unreachable_patterns)]
-                    known => known.to_json().map_err(serde::ser::Error::custom)?.serialize(serializer),
-                }
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $name::from_json(Value::deserialize(deserializer)?).map_err(serde::de::Error::custom)
-            }
-        }
-    };
 }
 
 discriminated_union! {
@@ -2447,8 +2290,12 @@ mod tests {
         let e = Attribute::from_json(json(r#"{"attributeType": "DeliveryPreference"}"#)).unwrap_err();
         assert!(e.to_string().contains("shipPreference"), "{e}");
         // A subtype field named like the type field does not override it.
-        let written =
-            encode_subtype("attributeType", "TrialMode", &json(r#"{"attributeType": "X"}"#)).unwrap();
+        let written = crate::apis::unions::encode_subtype(
+            "attributeType",
+            "TrialMode",
+            &json(r#"{"attributeType": "X"}"#),
+        )
+        .unwrap();
         assert_eq!(written, json(r#"{"attributeType": "TrialMode"}"#));
     }
 
