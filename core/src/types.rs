@@ -31,7 +31,17 @@ impl DateTime {
     }
 
     /// Reads RFC 3339 (`2024-05-01T10:00:00Z`, `…+02:00`) or an offset-less timestamp (UTC).
+    /// A space may stand for the `T` (`2020-07-10 15:00:00.000`), as some models describe.
     pub fn parse(s: &str) -> Result<Self, DateTimeError> {
+        let b = s.as_bytes();
+        if b.len() > 10 && b[10] == b' ' {
+            let with_t = format!("{}T{}", &s[..10], &s[11..]);
+            return DateTime::parse(&with_t).map_err(|_| {
+                DateTimeError(format!(
+                    "{s:?} is not an RFC 3339 date-time; expected e.g. 2024-05-01T10:00:00Z"
+                ))
+            });
+        }
         if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
             return Ok(DateTime(t.to_offset(UtcOffset::UTC)));
         }
@@ -312,6 +322,9 @@ mod tests {
         let frac = DateTime::parse("2020-12-01T00:00:00.250Z").unwrap();
         assert_eq!(frac.to_rfc3339(), "2020-12-01T00:00:00.25Z");
         assert_eq!(DateTime::from_unix_seconds(0).unwrap().to_rfc3339(), "1970-01-01T00:00:00Z");
+        let spaced = DateTime::parse("2020-07-10 15:00:00.000").unwrap();
+        assert_eq!(spaced.to_rfc3339(), "2020-07-10T15:00:00Z");
+        assert!(DateTime::parse("2020-07-10  15:00:00").is_err());
         let err = DateTime::parse("yesterday").unwrap_err().to_string();
         assert!(err.contains("RFC 3339"), "{err}");
     }

@@ -20,7 +20,7 @@
 //! | `SubtotalWithoutTax` | [`SubtotalWithoutTax`] |
 //! | `CartItems` | [`CartItems`] |
 //! | `CartItem` | [`CartItem`] |
-//! | `DateTime` | [`CartDateTime`] |
+//! | `DateTime` | [`crate::apis::common::DateTimeValue`] (shared by Cart, Ordering and Reporting) |
 //! | `MetadataAttribute` | [`MetadataAttribute`] (discriminated by `artifactType`) |
 //! | `CatalogMetadata` | [`CatalogMetadata`] |
 //! | `AddItemsRequest` | [`AddItemsRequest`] |
@@ -59,7 +59,7 @@
 //! # Dates
 //!
 //! The model's `DateTime` is an object `{"date": "…"}`, but Amazon's recorded examples send a
-//! bare string for `addedToCartDate` and `modifiedDate`. [`CartDateTime`] reads both and writes
+//! bare string for `addedToCartDate` and `modifiedDate`. [`DateTimeValue`] reads both and writes
 //! back the form it read.
 //!
 //! # Nulls
@@ -73,7 +73,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ValidationError};
 use crate::operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
 use crate::place::Country;
-use crate::types::{DateTime, Money};
+use crate::types::Money;
 use crate::wire::{parse_json, validate, RequestBuilder};
 
 const CARTS_PATH: &str = "/cart/2025-04-30/carts";
@@ -195,90 +195,15 @@ pub struct CartItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exclusive_price: Option<Money>,
     /// When the line was added.
-    pub added_to_cart_date: CartDateTime,
+    pub added_to_cart_date: DateTimeValue,
     /// When the line last changed.
-    pub modified_date: CartDateTime,
+    pub modified_date: DateTimeValue,
     /// Extra information attached to the line, such as the catalog it came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Vec<MetadataAttribute>>,
 }
 
-/// An instant in the Cart API (model `DateTime`).
-///
-/// The model wraps it in an object (`{"date": "2024-07-10T15:00:00Z"}`); Amazon's recorded
-/// examples send the bare string. Both are read, and the form read is the form written. A
-/// space instead of `T` between date and time (`2020-07-10 15:00:00.000`, as the model's
-/// prose shows) is accepted too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CartDateTime {
-    /// The instant.
-    pub date: DateTime,
-    bare: bool,
-}
-
-impl CartDateTime {
-    /// An instant written in the model's object form.
-    pub fn new(date: impl Into<DateTime>) -> Self {
-        CartDateTime { date: date.into(), bare: false }
-    }
-
-    /// True when it travels as a bare string rather than as `{"date": …}`.
-    pub fn is_bare_string(&self) -> bool {
-        self.bare
-    }
-
-    fn parse_text(s: &str) -> Result<DateTime, String> {
-        DateTime::parse(s)
-            .or_else(|e| {
-                let b = s.as_bytes();
-                if b.len() > 10 && b[10] == b' ' {
-                    DateTime::parse(&format!("{}T{}", &s[..10], &s[11..]))
-                } else {
-                    Err(e)
-                }
-            })
-            .map_err(|e| e.to_string())
-    }
-}
-
-impl From<DateTime> for CartDateTime {
-    fn from(date: DateTime) -> Self {
-        CartDateTime::new(date)
-    }
-}
-
-impl Serialize for CartDateTime {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.bare {
-            return self.date.serialize(serializer);
-        }
-        #[derive(Serialize)]
-        struct Wrapped<'a> {
-            date: &'a DateTime,
-        }
-        Wrapped { date: &self.date }.serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CartDateTime {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        match serde_json::Value::deserialize(deserializer)? {
-            serde_json::Value::String(s) => {
-                let date = CartDateTime::parse_text(&s).map_err(D::Error::custom)?;
-                Ok(CartDateTime { date, bare: true })
-            }
-            serde_json::Value::Object(map) => match map.get("date") {
-                Some(serde_json::Value::String(s)) => {
-                    let date = CartDateTime::parse_text(s).map_err(D::Error::custom)?;
-                    Ok(CartDateTime { date, bare: false })
-                }
-                _ => Err(D::Error::custom("expected a `date` string in the date-time object")),
-            },
-            other => Err(D::Error::custom(format!("expected a date-time string or object, found {other}"))),
-        }
-    }
-}
+pub use super::common::DateTimeValue;
 
 discriminated_union! {
     /// Extra information attached to a cart line (model `MetadataAttribute`, subtype named by
@@ -1068,6 +993,7 @@ mod tests {
     use super::*;
     use crate::error::ErrorList;
     use crate::place::Marketplace;
+    use crate::types::DateTime;
     use crate::types::{AmountForm, Decimal};
     use crate::wire::USER_EMAIL_HEADER;
     use serde_json::{json, Value};
@@ -1607,11 +1533,11 @@ mod tests {
         let metadata = item.metadata.as_ref().unwrap();
         assert_eq!(metadata[0], MetadataAttribute::CatalogMetadata(CatalogMetadata::new("cat")));
         assert!(matches!(metadata[1], MetadataAttribute::Unknown(_)));
-        assert!(serde_json::from_str::<CartDateTime>("\"soon\"").is_err());
-        assert!(serde_json::from_str::<CartDateTime>("{}").is_err());
-        assert!(serde_json::from_str::<CartDateTime>("3").is_err());
+        assert!(serde_json::from_str::<DateTimeValue>("\"soon\"").is_err());
+        assert!(serde_json::from_str::<DateTimeValue>("{}").is_err());
+        assert!(serde_json::from_str::<DateTimeValue>("3").is_err());
         assert_eq!(
-            serde_json::to_value(CartDateTime::new(t("2021-01-01T00:00:00Z"))).unwrap(),
+            serde_json::to_value(DateTimeValue::new(t("2021-01-01T00:00:00Z"))).unwrap(),
             json!({"date": "2021-01-01T00:00:00Z"})
         );
     }

@@ -1,8 +1,14 @@
 //! Shapes that several API models define identically, kept as one Rust type each.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::ValidationError;
+use crate::types::DateTime;
 use crate::wire::validate;
 
 /// A postal address (model `PhysicalAddress`, identical in the Cart and Ordering models;
@@ -116,5 +122,124 @@ impl PhysicalAddress {
             ));
         }
         Ok(())
+    }
+}
+
+/// A date-time in the object form some models define (model `DateTime` of the Cart, Ordering
+/// and Reporting APIs, identical in all three): `{"date": "2025-01-15T10:30:00Z"}`.
+///
+/// Amazon's recorded examples often send the bare string instead. Both are read; each is
+/// written back in the form it arrived in, and a value built in code is written in the model's
+/// object form. Equality, ordering and hashing look at the instant only.
+#[derive(Clone, Copy)]
+pub struct DateTimeValue {
+    /// The instant.
+    pub date: DateTime,
+    bare: bool,
+}
+
+impl DateTimeValue {
+    /// An instant, written in the model's `{"date": …}` form.
+    pub fn new(date: impl Into<DateTime>) -> Self {
+        DateTimeValue { date: date.into(), bare: false }
+    }
+
+    /// True when it arrived (and will be written) as a bare string rather than an object.
+    pub fn is_bare_string(&self) -> bool {
+        self.bare
+    }
+}
+
+impl From<DateTime> for DateTimeValue {
+    fn from(date: DateTime) -> Self {
+        DateTimeValue::new(date)
+    }
+}
+
+impl From<DateTimeValue> for DateTime {
+    fn from(t: DateTimeValue) -> Self {
+        t.date
+    }
+}
+
+impl PartialEq for DateTimeValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.date == other.date
+    }
+}
+
+impl Eq for DateTimeValue {}
+
+impl PartialOrd for DateTimeValue {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DateTimeValue {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.date.cmp(&other.date)
+    }
+}
+
+impl Hash for DateTimeValue {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.date.hash(state);
+    }
+}
+
+impl fmt::Debug for DateTimeValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DateTimeValue({})", self.date)
+    }
+}
+
+impl fmt::Display for DateTimeValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.date, f)
+    }
+}
+
+impl Serialize for DateTimeValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.bare {
+            return self.date.serialize(serializer);
+        }
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("date", &self.date)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTimeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DateTimeValueVisitor;
+
+        impl<'de> Visitor<'de> for DateTimeValueVisitor {
+            type Value = DateTimeValue;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 date-time, or an object with one in `date`")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DateTimeValue, E> {
+                DateTime::parse(v).map(|date| DateTimeValue { date, bare: true }).map_err(E::custom)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DateTimeValue, A::Error> {
+                let mut date = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "date" {
+                        date = Some(map.next_value::<DateTime>()?);
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                let date = date.ok_or_else(|| de::Error::missing_field("date"))?;
+                Ok(DateTimeValue { date, bare: false })
+            }
+        }
+
+        deserializer.deserialize_any(DateTimeValueVisitor)
     }
 }

@@ -93,7 +93,7 @@
 //! | `GroupReference` | [`GroupReference`] (union on `groupReferenceType`) |
 //! | `UserReference` | [`UserReference`] (union on `userReferenceType`) |
 //! | `Money` | [`crate::types::Money`] (amounts travel as JSON numbers here) |
-//! | `DateTime` | [`DateTimeValue`] (an object holding a [`crate::types::DateTime`]) |
+//! | `DateTime` | [`crate::apis::common::DateTimeValue`] (shared by Cart, Ordering and Reporting) |
 //! | `Accounting` | [`Accounting`] |
 //! | `Segment` | [`Segment`] |
 //! | `Charge_2` | [`DistributionCharge`] |
@@ -123,7 +123,7 @@ use serde_json::{Map, Value};
 use crate::error::{ApiError, Error, ValidationError};
 use crate::operation::{Operation, Probed, RequestContext, Role, UsagePlan};
 use crate::place::Country;
-use crate::types::{Amount, DateTime, Money};
+use crate::types::{Amount, Money};
 use crate::wire::{parse_json, validate, RequestBuilder};
 
 const ORDERS_PATH: &str = "/ordering/2022-10-30/orders";
@@ -752,19 +752,7 @@ pub struct RejectedItem {
     pub artifacts: Vec<RejectionArtifact>,
 }
 
-/// An instant, wrapped in an object as this model does (model `DateTime`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DateTimeValue {
-    /// The instant.
-    pub date: DateTime,
-}
-
-impl From<DateTime> for DateTimeValue {
-    fn from(date: DateTime) -> Self {
-        DateTimeValue { date }
-    }
-}
+pub use super::common::DateTimeValue;
 
 /// An Amazon order ID (model `OrderIdentifier`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -1402,6 +1390,7 @@ mod tests {
     use super::*;
     use crate::error::ErrorList;
     use crate::place::Marketplace;
+    use crate::types::DateTime;
     use crate::types::{AmountForm, Decimal};
     use url::Url;
 

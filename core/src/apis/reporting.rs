@@ -50,7 +50,7 @@
 //! | `Package` | [`Package`] |
 //! | `ReceivingInfo` | [`ReceivingInfo`] |
 //! | `ReceivingInfo.status` (values listed in its description) | [`ReceivingStatus`] |
-//! | `DateTime` | [`ReportDateTime`] |
+//! | `DateTime` | [`crate::apis::common::DateTimeValue`] (shared by Cart, Ordering and Reporting) |
 //! | `Money` | [`crate::types::Money`] (amounts travel as JSON numbers here) |
 //! | `ErrorList` | [`crate::error::ErrorList`] |
 //! | `Error` | [`crate::error::ErrorEntry`] |
@@ -59,7 +59,7 @@
 //!
 //! - The model's `DateTime` is an object `{"date": "…"}`, but every sandbox example sends a
 //!   plain RFC 3339 string where it is used (`orderDate`, `shipmentDate`, …).
-//!   [`ReportDateTime`] reads both and writes each back in the form it came in.
+//!   [`DateTimeValue`] reads both and writes each back in the form it came in.
 //! - The statuses, charge types and `OrderMetadata.region` are plain strings in the model with
 //!   their values listed only in prose. The statuses and charge types are enums here (keeping
 //!   an `Unknown(String)` variant); `region` stays a string, readable as a [`Country`] with
@@ -68,13 +68,10 @@
 //!   `None` by leaving the key out.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 
 use http::Method;
-use serde::de::{self, IgnoredAny, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ValidationError};
 use crate::operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
@@ -98,124 +95,7 @@ const MAX_FILTER_ITEMS: usize = 30;
 // Models: shared shapes
 // ---------------------------------------------------------------------------------------------
 
-/// A date-time in a report (model `DateTime`).
-///
-/// The model describes an object `{"date": "2025-01-15T10:30:00Z"}`; Amazon's sandbox sends a
-/// bare string `"2025-01-15T10:30:00Z"`. Both are read; each is written back in the form it
-/// arrived in, and a value built in code is written in the model's object form. Equality,
-/// ordering and hashing look at the instant only.
-#[derive(Clone, Copy)]
-pub struct ReportDateTime {
-    /// The instant.
-    pub date: DateTime,
-    bare: bool,
-}
-
-impl ReportDateTime {
-    /// An instant, written in the model's `{"date": …}` form.
-    pub fn new(date: impl Into<DateTime>) -> Self {
-        ReportDateTime { date: date.into(), bare: false }
-    }
-
-    /// True when it arrived (and will be written) as a bare string rather than an object.
-    pub fn is_bare_string(&self) -> bool {
-        self.bare
-    }
-}
-
-impl From<DateTime> for ReportDateTime {
-    fn from(date: DateTime) -> Self {
-        ReportDateTime::new(date)
-    }
-}
-
-impl From<ReportDateTime> for DateTime {
-    fn from(t: ReportDateTime) -> Self {
-        t.date
-    }
-}
-
-impl PartialEq for ReportDateTime {
-    fn eq(&self, other: &Self) -> bool {
-        self.date == other.date
-    }
-}
-
-impl Eq for ReportDateTime {}
-
-impl PartialOrd for ReportDateTime {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for ReportDateTime {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.date.cmp(&other.date)
-    }
-}
-
-impl Hash for ReportDateTime {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.date.hash(state);
-    }
-}
-
-impl fmt::Debug for ReportDateTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ReportDateTime({})", self.date)
-    }
-}
-
-impl fmt::Display for ReportDateTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.date, f)
-    }
-}
-
-impl Serialize for ReportDateTime {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.bare {
-            return self.date.serialize(serializer);
-        }
-        let mut map = serializer.serialize_map(Some(1))?;
-        map.serialize_entry("date", &self.date)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportDateTime {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ReportDateTimeVisitor;
-
-        impl<'de> Visitor<'de> for ReportDateTimeVisitor {
-            type Value = ReportDateTime;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an RFC 3339 date-time, or an object with one in `date`")
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<ReportDateTime, E> {
-                DateTime::parse(v).map(|date| ReportDateTime { date, bare: true }).map_err(E::custom)
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ReportDateTime, A::Error> {
-                let mut date = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    if key == "date" {
-                        date = Some(map.next_value::<DateTime>()?);
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                let date = date.ok_or_else(|| de::Error::missing_field("date"))?;
-                Ok(ReportDateTime { date, bare: false })
-            }
-        }
-
-        deserializer.deserialize_any(ReportDateTimeVisitor)
-    }
-}
+pub use super::common::DateTimeValue;
 
 string_enum! {
     /// An order's status (`OrderReport.orderStatus`, and the items of the `orderStatuses`
@@ -308,7 +188,7 @@ pub struct Charge {
 #[serde(rename_all = "camelCase")]
 pub struct OrderMetadata {
     /// When the order was placed.
-    pub order_date: ReportDateTime,
+    pub order_date: DateTimeValue,
     /// Amazon's order ID.
     pub order_id: String,
     /// The country the order was placed in, as Amazon spells it (`US`, `UK`, …).
@@ -330,7 +210,7 @@ pub struct ShipmentMetadata {
     /// The shipment's ID.
     pub shipment_id: String,
     /// When it shipped.
-    pub shipment_date: ReportDateTime,
+    pub shipment_date: DateTimeValue,
 }
 
 /// A person in a report (model `Customer`).
@@ -602,7 +482,7 @@ pub struct CertifyingAgencyDetail {
     pub agency_name: Option<String>,
     /// When the certificate expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub certificate_expiration_date: Option<ReportDateTime>,
+    pub certificate_expiration_date: Option<DateTimeValue>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -673,7 +553,7 @@ pub struct ShippingAddress {
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryInfo {
     /// When delivery is expected.
-    pub expected_delivery_date: ReportDateTime,
+    pub expected_delivery_date: DateTimeValue,
     /// Whether it was delivered.
     pub status: DeliveryStatus,
 }
@@ -750,7 +630,7 @@ pub struct ReceivingInfo {
     pub customer: Customer,
     /// When they were received.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<ReportDateTime>,
+    pub date: Option<DateTimeValue>,
     /// Whether all, some or none arrived.
     pub status: ReceivingStatus,
     /// Number of units received.
@@ -1762,15 +1642,15 @@ mod tests {
 
     #[test]
     fn report_date_times_read_both_forms_and_keep_theirs() {
-        let bare: ReportDateTime = serde_json::from_str("\"2025-01-15T10:30:00Z\"").unwrap();
-        let wrapped: ReportDateTime =
+        let bare: DateTimeValue = serde_json::from_str("\"2025-01-15T10:30:00Z\"").unwrap();
+        let wrapped: DateTimeValue =
             serde_json::from_str(r#"{"date": "2025-01-15T12:30:00+02:00"}"#).unwrap();
         assert_eq!(bare, wrapped, "the same instant");
         assert!(bare.is_bare_string());
         assert!(!wrapped.is_bare_string());
         assert_eq!(serde_json::to_string(&bare).unwrap(), "\"2025-01-15T10:30:00Z\"");
         assert_eq!(serde_json::to_string(&wrapped).unwrap(), r#"{"date":"2025-01-15T10:30:00Z"}"#);
-        let built = ReportDateTime::from(t("2025-01-15T10:30:00Z"));
+        let built = DateTimeValue::from(t("2025-01-15T10:30:00Z"));
         assert_eq!(serde_json::to_string(&built).unwrap(), r#"{"date":"2025-01-15T10:30:00Z"}"#);
         assert_eq!(DateTime::from(built), t("2025-01-15T10:30:00Z"));
         assert_eq!(built.to_string(), "2025-01-15T10:30:00Z");
@@ -1781,9 +1661,9 @@ mod tests {
         .unwrap();
         assert_eq!(in_struct.shipment_date.date, t("2025-04-21T00:00:00Z"));
 
-        assert!(serde_json::from_str::<ReportDateTime>("{}").unwrap_err().to_string().contains("date"));
-        assert!(serde_json::from_str::<ReportDateTime>("\"soon\"").is_err());
-        assert!(serde_json::from_str::<ReportDateTime>("12").is_err());
+        assert!(serde_json::from_str::<DateTimeValue>("{}").unwrap_err().to_string().contains("date"));
+        assert!(serde_json::from_str::<DateTimeValue>("\"soon\"").is_err());
+        assert!(serde_json::from_str::<DateTimeValue>("12").is_err());
     }
 
     #[test]
