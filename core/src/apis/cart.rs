@@ -991,10 +991,11 @@ impl Operation for GetEstimatedTotalPurchaseCost {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apis::test_support::{dec, t, without_nulls};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
-    use crate::types::DateTime;
-    use crate::types::{AmountForm, Decimal};
+
+    use crate::types::AmountForm;
     use crate::wire::USER_EMAIL_HEADER;
     use serde_json::{json, Value};
     use url::Url;
@@ -1024,27 +1025,9 @@ mod tests {
         http::Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap()
     }
 
-    fn without_nulls(v: Value) -> Value {
-        match v {
-            Value::Object(map) => Value::Object(
-                map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect(),
-            ),
-            Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
-            other => other,
-        }
-    }
-
     fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
         let expected = without_nulls(serde_json::from_str(example).unwrap());
         assert_eq!(serde_json::to_value(parsed).unwrap(), expected);
-    }
-
-    fn dec(s: &str) -> Decimal {
-        s.parse().unwrap()
-    }
-
-    fn t(s: &str) -> DateTime {
-        DateTime::parse(s).unwrap()
     }
 
     fn validation(err: Error) -> ValidationError {

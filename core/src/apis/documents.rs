@@ -571,6 +571,7 @@ impl Operation for GetReportDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apis::test_support::{t, without_nulls};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use url::Url;
@@ -596,25 +597,10 @@ mod tests {
         http::Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap()
     }
 
-    fn without_nulls(v: serde_json::Value) -> serde_json::Value {
-        use serde_json::Value;
-        match v {
-            Value::Object(map) => Value::Object(
-                map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect(),
-            ),
-            Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
-            other => other,
-        }
-    }
-
     fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
         let expected = without_nulls(serde_json::from_str(example).unwrap());
         let actual = serde_json::to_value(parsed).unwrap();
         assert_eq!(actual, expected);
-    }
-
-    fn t(s: &str) -> DateTime {
-        DateTime::parse(s).unwrap()
     }
 
     fn validation(err: &Error) -> ValidationError {

@@ -206,6 +206,8 @@ pub mod product_search;
 pub mod reconciliation;
 pub mod reporting;
 pub mod reporting_legacy;
+#[cfg(test)]
+mod test_support;
 mod unions;
 pub mod users;
 

@@ -1388,10 +1388,11 @@ impl Operation for OrderDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apis::test_support::{dec, t, without_nulls};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
-    use crate::types::DateTime;
-    use crate::types::{AmountForm, Decimal};
+
+    use crate::types::AmountForm;
     use url::Url;
 
     const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
@@ -1415,28 +1416,10 @@ mod tests {
         serde_json::from_str(s).unwrap()
     }
 
-    fn without_nulls(v: Value) -> Value {
-        match v {
-            Value::Object(map) => Value::Object(
-                map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect(),
-            ),
-            Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
-            other => other,
-        }
-    }
-
     fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
         let expected = without_nulls(json(example));
         let actual = serde_json::to_value(parsed).unwrap();
         assert_eq!(actual, expected);
-    }
-
-    fn dec(s: &str) -> Decimal {
-        s.parse().unwrap()
-    }
-
-    fn t(s: &str) -> DateTime {
-        DateTime::parse(s).unwrap()
     }
 
     fn validation(err: &Error) -> ValidationError {

@@ -245,6 +245,7 @@ impl Operation for GetPackageTrackingDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apis::test_support::normalized;
     use crate::error::{ErrorList, ValidationError};
     use crate::place::Marketplace;
     use url::Url;
@@ -268,23 +269,6 @@ mod tests {
 
     fn response(body: &str) -> http::Response<Vec<u8>> {
         http::Response::builder().status(200).body(body.as_bytes().to_vec()).unwrap()
-    }
-
-    /// Drops explicit nulls and rewrites every date-time string in UTC with `Z`, so that JSON
-    /// from an example compares with what the SDK writes (date-times compare as instants).
-    fn normalized(v: serde_json::Value) -> serde_json::Value {
-        use serde_json::Value;
-        match v {
-            Value::Object(map) => Value::Object(
-                map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, normalized(v))).collect(),
-            ),
-            Value::Array(items) => Value::Array(items.into_iter().map(normalized).collect()),
-            Value::String(s) => match DateTime::parse(&s) {
-                Ok(t) if s.contains('T') => Value::String(t.to_rfc3339()),
-                _ => Value::String(s),
-            },
-            other => other,
-        }
     }
 
     fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {

@@ -2238,9 +2238,10 @@ impl Operation for GetOffersByOfferIds {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apis::test_support::{dec, without_nulls};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
-    use crate::types::{AmountForm, Decimal};
+    use crate::types::AmountForm;
     use crate::wire::USER_EMAIL_HEADER;
     use serde_json::{json, Value};
     use url::Url;
@@ -2276,22 +2277,8 @@ mod tests {
         http::Response::builder().status(200).body(serde_json::to_vec(value).unwrap()).unwrap()
     }
 
-    fn without_nulls(v: Value) -> Value {
-        match v {
-            Value::Object(map) => Value::Object(
-                map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect(),
-            ),
-            Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
-            other => other,
-        }
-    }
-
     fn assert_round_trip<T: Serialize>(parsed: &T, example: Value) {
         assert_eq!(serde_json::to_value(parsed).unwrap(), without_nulls(example));
-    }
-
-    fn dec(s: &str) -> Decimal {
-        s.parse().unwrap()
     }
 
     fn validation(err: Error) -> ValidationError {

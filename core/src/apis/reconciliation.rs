@@ -934,9 +934,10 @@ impl Operation for GetInvoiceDetailsByOrderLineItems {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apis::test_support::{dec, normalized, t};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
-    use crate::types::{AmountForm, Decimal};
+    use crate::types::AmountForm;
     use url::Url;
 
     const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
@@ -973,23 +974,6 @@ mod tests {
         http::Response::builder().status(200).body(body.as_bytes().to_vec()).unwrap()
     }
 
-    /// Drops explicit nulls and rewrites every date-time string in UTC with `Z`, so that JSON
-    /// from an example compares with what the SDK writes (date-times compare as instants).
-    fn normalized(v: serde_json::Value) -> serde_json::Value {
-        use serde_json::Value;
-        match v {
-            Value::Object(map) => Value::Object(
-                map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, normalized(v))).collect(),
-            ),
-            Value::Array(items) => Value::Array(items.into_iter().map(normalized).collect()),
-            Value::String(s) => match DateTime::parse(&s) {
-                Ok(t) if s.contains('T') => Value::String(t.to_rfc3339()),
-                _ => Value::String(s),
-            },
-            other => other,
-        }
-    }
-
     fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
         let expected = normalized(serde_json::from_str(example).unwrap());
         assert_eq!(normalized(serde_json::to_value(parsed).unwrap()), expected);
@@ -999,14 +983,6 @@ mod tests {
         let errors: ErrorList = parse_json("test", example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, code);
         assert_round_trip(&errors, example);
-    }
-
-    fn t(s: &str) -> DateTime {
-        DateTime::parse(s).unwrap()
-    }
-
-    fn dec(s: &str) -> Decimal {
-        s.parse().unwrap()
     }
 
     fn validation(err: &Error) -> ValidationError {

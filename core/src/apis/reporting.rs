@@ -1247,6 +1247,7 @@ impl Paginated for GetShipmentLineItemReports {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apis::test_support::{dec, normalized, t};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use crate::types::{AmountForm, Decimal};
@@ -1273,23 +1274,6 @@ mod tests {
         http::Response::builder().status(200).body(body.as_bytes().to_vec()).unwrap()
     }
 
-    /// Drops explicit nulls and rewrites every date-time string in UTC with `Z`, so that JSON
-    /// from an example compares with what the SDK writes (date-times compare as instants).
-    fn normalized(v: serde_json::Value) -> serde_json::Value {
-        use serde_json::Value;
-        match v {
-            Value::Object(map) => Value::Object(
-                map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, normalized(v))).collect(),
-            ),
-            Value::Array(items) => Value::Array(items.into_iter().map(normalized).collect()),
-            Value::String(s) => match DateTime::parse(&s) {
-                Ok(t) if s.contains('T') => Value::String(t.to_rfc3339()),
-                _ => Value::String(s),
-            },
-            other => other,
-        }
-    }
-
     fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
         let expected = normalized(serde_json::from_str(example).unwrap());
         assert_eq!(normalized(serde_json::to_value(parsed).unwrap()), expected);
@@ -1300,14 +1284,6 @@ mod tests {
         assert_eq!(errors.errors[0].code, code);
         assert!(errors.errors[0].details.is_some());
         assert_round_trip(&errors, example);
-    }
-
-    fn t(s: &str) -> DateTime {
-        DateTime::parse(s).unwrap()
-    }
-
-    fn dec(s: &str) -> Decimal {
-        s.parse().unwrap()
     }
 
     fn validation(err: &Error) -> ValidationError {

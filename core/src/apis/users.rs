@@ -286,6 +286,7 @@ impl Operation for CreateBusinessUserAccount {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apis::test_support::without_nulls;
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use url::Url;
@@ -307,17 +308,6 @@ mod tests {
 
     fn body(req: &http::Request<Vec<u8>>) -> serde_json::Value {
         serde_json::from_slice(req.body()).unwrap()
-    }
-
-    fn without_nulls(v: serde_json::Value) -> serde_json::Value {
-        use serde_json::Value;
-        match v {
-            Value::Object(map) => Value::Object(
-                map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect(),
-            ),
-            Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
-            other => other,
-        }
     }
 
     fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
