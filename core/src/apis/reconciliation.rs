@@ -912,6 +912,25 @@ impl GetInvoiceDetailsByOrderLineItems {
     }
 }
 
+impl GetInvoiceDetailsByOrderLineItems {
+    /// 1 to 25 line items (the model's limit per call; an empty request asks for nothing),
+    /// each with its three identifiers.
+    fn check(&self) -> Result<(), ValidationError> {
+        let items = &self.body.order_line_items;
+        validate::items(Self::ID, "orderLineItems", items.len(), 1, 25)?;
+        for (i, item) in items.iter().enumerate() {
+            validate::non_empty(Self::ID, &format!("orderLineItems[{i}].orderId"), &item.order_id)?;
+            validate::non_empty(
+                Self::ID,
+                &format!("orderLineItems[{i}].orderLineItemId"),
+                &item.order_line_item_id,
+            )?;
+            validate::non_empty(Self::ID, &format!("orderLineItems[{i}].shipmentId"), &item.shipment_id)?;
+        }
+        Ok(())
+    }
+}
+
 impl Operation for GetInvoiceDetailsByOrderLineItems {
     type Output = InvoiceDetailsByOrderLineItemsResponse;
     const ID: &'static str = "getInvoiceDetailsByOrderLineItems";
@@ -920,7 +939,10 @@ impl Operation for GetInvoiceDetailsByOrderLineItems {
     const RETRY_SAFE: bool = true;
 
     fn request(&self, cx: &RequestContext<'_>) -> Result<http::Request<Vec<u8>>, Error> {
-        RequestBuilder::new(Self::ID, Method::POST, cx, INVOICES_PATH).json(&self.body).build()
+        RequestBuilder::new(Self::ID, Method::POST, cx, INVOICES_PATH)
+            .check(self.check())
+            .json(&self.body)
+            .build()
     }
 
     fn parse(
@@ -1228,11 +1250,19 @@ mod tests {
     }
 
     #[test]
-    fn invoices_sandbox_400_cannot_be_expressed() {
-        // The example sends no body at all; the typed API always sends one. The model puts no
-        // bound on the list, so even an empty one is sent and left to Amazon to judge.
-        let (_, body) = post(&GetInvoiceDetailsByOrderLineItems::new([])).unwrap();
-        assert_eq!(body, serde_json::json!({"orderLineItems": []}));
+    fn invoices_sandbox_400_is_refused_client_side() {
+        // The example sends no line items at all; the typed API refuses an empty request.
+        let err = post(&GetInvoiceDetailsByOrderLineItems::new([])).unwrap_err();
+        assert!(matches!(err.as_ref(), Error::Validation(v) if v.field == "orderLineItems"), "{err}");
+        let too_many = (0..26).map(|i| OrderLineItem::new(format!("o{i}"), "l", "s"));
+        let err = post(&GetInvoiceDetailsByOrderLineItems::new(too_many)).unwrap_err();
+        assert!(err.to_string().contains("between 1 and 25"), "{err}");
+        let err =
+            post(&GetInvoiceDetailsByOrderLineItems::new([OrderLineItem::new("o", "", "s")])).unwrap_err();
+        assert!(
+            matches!(err.as_ref(), Error::Validation(v) if v.field == "orderLineItems[0].orderLineItemId"),
+            "{err}"
+        );
         check_errors(INVOICES_400, "INVALID_REQUEST_PARAMETER");
     }
 

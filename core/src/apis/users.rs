@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ValidationError};
 use crate::operation::{Operation, RequestContext, Role, UsagePlan};
 use crate::place::Country;
-use crate::wire::{parse_json, RequestBuilder};
+use crate::wire::{parse_json, validate, RequestBuilder};
 
 const ACCOUNT_PATH: &str = "/businessAccounts/2021-08-30/businessUserAccount";
 
@@ -224,6 +224,10 @@ impl CreateBusinessUserAccount {
 
 fn check_body(body: &CreateBusinessUserAccountRequest) -> Result<(), ValidationError> {
     let id = CreateBusinessUserAccount::ID;
+    let holder = &body.account_holder;
+    validate::non_empty(id, "accountHolder.email", &holder.email)?;
+    validate::non_empty(id, "accountHolder.givenName", &holder.given_name)?;
+    validate::non_empty(id, "accountHolder.familyName", &holder.family_name)?;
     if !REGIONS.contains(&body.region) {
         return Err(ValidationError::new(
             id,
