@@ -956,3 +956,46 @@ fn create_business_user_account(p: &Params<'_>) -> Result<users::CreateBusinessU
     }
     required_country(p.op, "region", body.opt_string("region"), op, users::CreateBusinessUserAccount::region)
 }
+
+/// The operations Amazon's static sandbox does not mock, because they act on real data: they
+/// run against the emulator's simulation, and against anything else only when asked.
+pub const UNMOCKED: &[&str] =
+    &["placeOrder", "orderDetails", "createBusinessUserAccount", "rotateApplicationClientSecret"];
+
+/// Hand-made examples for the operations that have no recorded one: a trial-mode order, its
+/// details, and a client-secret rotation.
+pub fn hand_made_examples() -> Vec<Example> {
+    vec![
+    Example::for_operation("placeOrder").body(serde_json::json!({
+        "externalId": "po-4711",
+        "lineItems": [{
+            "externalId": "line-1",
+            "quantity": 2,
+            "attributes": [
+                {"attributeType": "SelectedProductReference",
+                 "productReference": {"productReferenceType": "ProductIdentifier", "id": "B07XYZ1234"}},
+                {"attributeType": "SelectedBuyingOptionReference",
+                 "buyingOptionReference": {"buyingOptionReferenceType": "BuyingOptionIdentifier", "id": "offer-1"}}
+            ],
+            "expectations": [
+                {"expectationType": "ExpectedUnitPrice", "amount": {"currencyCode": "USD", "amount": 21.17}}
+            ]
+        }],
+        "attributes": [
+            {"attributeType": "Region", "region": "US"},
+            {"attributeType": "ShippingAddress",
+             "address": {"addressType": "PhysicalAddress", "fullName": "Jane Buyer",
+                         "addressLine1": "410 Terry Ave N", "city": "Seattle", "stateOrRegion": "WA",
+                         "postalCode": "98109", "countryCode": "US"}},
+            {"attributeType": "SelectedPaymentMethodReference",
+             "paymentMethodReference": {"paymentMethodReferenceType": "StoredPaymentMethod"}},
+            {"attributeType": "TrialMode"}
+        ],
+        "expectations": []
+    })),
+    Example::for_operation("orderDetails")
+        .path_param("externalId", "po-4711")
+        .header("x-amz-user-email", "buyer@example.com"),
+    Example::for_operation("rotateApplicationClientSecret").status(204),
+    ]
+}

@@ -329,39 +329,7 @@ fn hand_made_examples_of_the_unmocked_operations_build_exactly() {
         marketplace: Marketplace::UnitedStates,
         user_email: Some("buyer@example.com"),
     };
-    let examples = [
-        Example::for_operation("placeOrder").body(serde_json::json!({
-            "externalId": "po-4711",
-            "lineItems": [{
-                "externalId": "line-1",
-                "quantity": 2,
-                "attributes": [
-                    {"attributeType": "SelectedProductReference",
-                     "productReference": {"productReferenceType": "ProductIdentifier", "id": "B07XYZ1234"}},
-                    {"attributeType": "SelectedBuyingOptionReference",
-                     "buyingOptionReference": {"buyingOptionReferenceType": "BuyingOptionIdentifier", "id": "offer-1"}}
-                ],
-                "expectations": [
-                    {"expectationType": "ExpectedUnitPrice", "amount": {"currencyCode": "USD", "amount": 21.17}}
-                ]
-            }],
-            "attributes": [
-                {"attributeType": "Region", "region": "US"},
-                {"attributeType": "ShippingAddress",
-                 "address": {"addressType": "PhysicalAddress", "fullName": "Jane Buyer",
-                             "addressLine1": "410 Terry Ave N", "city": "Seattle", "stateOrRegion": "WA",
-                             "postalCode": "98109", "countryCode": "US"}},
-                {"attributeType": "SelectedPaymentMethodReference",
-                 "paymentMethodReference": {"paymentMethodReferenceType": "StoredPaymentMethod"}},
-                {"attributeType": "TrialMode"}
-            ],
-            "expectations": []
-        })),
-        Example::for_operation("orderDetails")
-            .path_param("externalId", "po-4711")
-            .header("x-amz-user-email", "buyer@example.com"),
-        Example::for_operation("rotateApplicationClientSecret").status(204),
-    ];
+    let examples = amazon_business_conformance::replay::hand_made_examples();
     for ex in &examples {
         let op = build(ex).unwrap_or_else(|e| panic!("{}: {e}", ex.id)).expect("a builder");
         let request = op.request(&cx).unwrap_or_else(|e| panic!("{}: {e}", ex.id));
