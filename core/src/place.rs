@@ -126,7 +126,7 @@ impl Country {
 
 impl fmt::Display for Country {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_api_str())
+        f.pad(self.as_api_str())
     }
 }
 
@@ -297,7 +297,7 @@ impl FromStr for Marketplace {
 
 impl fmt::Display for Marketplace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
+        f.pad(self.id())
     }
 }
 

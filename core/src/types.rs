@@ -97,7 +97,7 @@ impl FromStr for DateTime {
 
 impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_rfc3339())
+        f.pad(&self.to_rfc3339())
     }
 }
 
@@ -215,7 +215,17 @@ impl Ord for Amount {
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.value, f)
+        match f.precision() {
+            // `{:.2}` rounds (half away from zero), as money is shown.
+            Some(p) => pad(
+                f,
+                &self
+                    .value
+                    .round_dp_with_strategy(p as u32, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                    .to_string(),
+            ),
+            None => pad(f, &self.value.to_string()),
+        }
     }
 }
 
@@ -303,10 +313,60 @@ impl Money {
     }
 }
 
-impl fmt::Display for Money {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.amount, self.currency_code)
+impl Money {
+    /// The exact amount.
+    pub fn value(&self) -> Decimal {
+        self.amount.value()
     }
+
+    /// The sum of two amounts in the same currency; `None` when the currencies differ or the
+    /// sum overflows. The result travels in this amount's JSON form.
+    pub fn checked_add(&self, other: &Money) -> Option<Money> {
+        if self.currency_code != other.currency_code {
+            return None;
+        }
+        let sum = self.value().checked_add(other.value())?;
+        Some(Money {
+            currency_code: self.currency_code.clone(),
+            amount: Amount::new(sum).with_form(self.amount.form()),
+        })
+    }
+}
+
+impl fmt::Display for Money {
+    /// `12.50 USD`; a precision rounds the amount (`{:.2}`), a width pads the whole.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let amount = match f.precision() {
+            Some(p) => self
+                .value()
+                .round_dp_with_strategy(p as u32, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                .to_string(),
+            None => self.value().to_string(),
+        };
+        pad(f, &format!("{amount} {}", self.currency_code))
+    }
+}
+
+/// Pads `s` to the formatter's width and alignment (left by default), ignoring its precision,
+/// which the caller already used to round.
+fn pad(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    use fmt::Write;
+    let len = s.chars().count();
+    let fill = f.width().unwrap_or(0).saturating_sub(len);
+    let (before, after) = match f.align() {
+        Some(fmt::Alignment::Right) => (fill, 0),
+        Some(fmt::Alignment::Center) => (fill / 2, fill - fill / 2),
+        _ => (0, fill),
+    };
+    let c = f.fill();
+    for _ in 0..before {
+        f.write_char(c)?;
+    }
+    f.write_str(s)?;
+    for _ in 0..after {
+        f.write_char(c)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -341,6 +401,29 @@ mod tests {
         let trailing: Amount = serde_json::from_str("12.50").unwrap();
         assert_eq!(serde_json::to_string(&trailing).unwrap(), "12.50");
         assert_eq!(s, Amount::new("0.1".parse().unwrap()));
+    }
+
+    #[test]
+    fn display_honours_width_and_precision() {
+        let m = Money::new("USD", "12.345".parse().unwrap());
+        assert_eq!(format!("{m}"), "12.345 USD");
+        assert_eq!(format!("{m:.2}"), "12.35 USD");
+        assert_eq!(format!("[{m:>12}]"), "[  12.345 USD]");
+        let t = DateTime::parse("2024-01-02T03:04:05Z").unwrap();
+        assert_eq!(format!("[{t:<22}]"), "[2024-01-02T03:04:05Z  ]");
+        assert_eq!(format!("{:.1}", Amount::new("0.25".parse().unwrap())), "0.3");
+    }
+
+    #[test]
+    fn money_adds_only_within_a_currency() {
+        let a = Money::new("USD", "1.10".parse().unwrap());
+        let b: Money = serde_json::from_str(r#"{"currencyCode":"USD","amount":"2.05"}"#).unwrap();
+        assert_eq!(a.checked_add(&b).unwrap().value(), "3.15".parse::<Decimal>().unwrap());
+        assert_eq!(
+            serde_json::to_string(&b.checked_add(&a).unwrap()).unwrap(),
+            r#"{"currencyCode":"USD","amount":"3.15"}"#
+        );
+        assert!(a.checked_add(&Money::new("EUR", Decimal::ONE)).is_none());
     }
 
     #[test]

@@ -47,6 +47,10 @@ mod report_download;
 /// A boxed future, as [`HttpSend`] returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// The pages of a paginated operation, as [`Client::pages`] returns them: a boxed (so `Unpin`)
+/// stream, usable with `StreamExt::next` directly.
+pub type PageStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
+
 /// Sends one HTTP request and returns the whole response. Implement it (or pass a closure
 /// returning a future) to use your own HTTP stack or runtime; the default is [`HyperSender`].
 ///
@@ -341,7 +345,7 @@ impl Client {
 
     /// The pages of a paginated operation as a stream, fetched as it is polled. After an error
     /// the stream ends.
-    pub fn pages<O>(&self, first: O) -> impl Stream<Item = Result<O::Output, Error>> + Send + '_
+    pub fn pages<O>(&self, first: O) -> PageStream<'_, O::Output>
     where
         O: Paginated + Send + Sync + 'static,
         O::Output: Send,
@@ -349,29 +353,28 @@ impl Client {
         self.pages_limited(first, None)
     }
 
-    fn pages_limited<O>(
-        &self,
-        first: O,
-        max_pages: Option<usize>,
-    ) -> impl Stream<Item = Result<O::Output, Error>> + Send + '_
+    fn pages_limited<O>(&self, first: O, max_pages: Option<usize>) -> PageStream<'_, O::Output>
     where
         O: Paginated + Send + Sync + 'static,
         O::Output: Send,
     {
-        futures_util::stream::unfold((Some(first), max_pages), move |(next, remaining)| async move {
-            if remaining == Some(0) {
-                return None;
-            }
-            let op = next?;
-            let remaining = remaining.map(|n| n - 1);
-            match self.send(&op).await {
-                Ok(output) => {
-                    let following = op.next_page(&output);
-                    Some((Ok(output), (following, remaining)))
+        Box::pin(futures_util::stream::unfold(
+            (Some(first), max_pages),
+            move |(next, remaining)| async move {
+                if remaining == Some(0) {
+                    return None;
                 }
-                Err(e) => Some((Err(e), (None, remaining))),
-            }
-        })
+                let op = next?;
+                let remaining = remaining.map(|n| n - 1);
+                match self.send(&op).await {
+                    Ok(output) => {
+                        let following = op.next_page(&output);
+                        Some((Ok(output), (following, remaining)))
+                    }
+                    Err(e) => Some((Err(e), (None, remaining))),
+                }
+            },
+        ))
     }
 
     /// Fetches every page (at most `max_pages` when given) and returns them in order.
@@ -382,8 +385,7 @@ impl Client {
     {
         use futures_util::StreamExt;
         let mut out = Vec::new();
-        let stream = self.pages_limited(first, max_pages);
-        futures_util::pin_mut!(stream);
+        let mut stream = self.pages_limited(first, max_pages);
         while let Some(page) = stream.next().await {
             out.push(page?);
         }
@@ -441,7 +443,7 @@ where
     O::Output: Send,
 {
     /// Its pages, as a stream.
-    pub fn pages(self) -> impl Stream<Item = Result<O::Output, Error>> + Send + 'c {
+    pub fn pages(self) -> PageStream<'c, O::Output> {
         self.client.pages(self.op)
     }
 

@@ -56,7 +56,7 @@ mod macros {
 
             impl std::fmt::Display for $name {
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str(self.as_str())
+                    f.pad(self.as_str())
                 }
             }
 

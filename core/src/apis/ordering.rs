@@ -719,6 +719,32 @@ pub struct ResultLineItem {
     pub rejected_items: Vec<RejectedItem>,
 }
 
+impl ResultLineItem {
+    /// How many units were ordered (groups count their items).
+    pub fn accepted_quantity(&self) -> i64 {
+        self.accepted_items.iter().map(AcceptedItem::units).sum()
+    }
+
+    /// How many units were refused.
+    pub fn rejected_quantity(&self) -> i64 {
+        self.rejected_items.iter().map(|r| r.quantity).sum()
+    }
+}
+
+impl AcceptedItem {
+    /// The units this accepted part stands for: its quantity, or for a group, the group's
+    /// quantity times the units of one group. An unknown subtype counts its `quantity` field.
+    pub fn units(&self) -> i64 {
+        match self {
+            AcceptedItem::SingleAcceptedItem(i) => i.quantity,
+            AcceptedItem::AcceptedItemGroup(g) => {
+                g.quantity.saturating_mul(g.items.iter().map(AcceptedItem::units).sum::<i64>())
+            }
+            AcceptedItem::Unknown(v) => v.get("quantity").and_then(Value::as_i64).unwrap_or(0),
+        }
+    }
+}
+
 /// An ordered part of a line item (model `SingleAcceptedItem`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1498,6 +1524,24 @@ mod tests {
       ],
       "expectations": []
     }"#;
+
+    #[test]
+    fn line_item_quantities_count_groups_and_unknowns() {
+        let line: ResultLineItem = serde_json::from_value(serde_json::json!({
+            "externalId": "l1",
+            "acceptedItems": [
+                {"acceptedItemType": "SingleAcceptedItem", "quantity": 2, "artifacts": []},
+                {"acceptedItemType": "AcceptedItemGroup", "quantity": 3, "artifacts": [], "items": [
+                    {"acceptedItemType": "SingleAcceptedItem", "quantity": 2, "artifacts": []}
+                ]},
+                {"acceptedItemType": "FutureKind", "quantity": 1}
+            ],
+            "rejectedItems": [{"quantity": 4, "artifacts": []}]
+        }))
+        .unwrap();
+        assert_eq!(line.accepted_quantity(), 2 + 3 * 2 + 1);
+        assert_eq!(line.rejected_quantity(), 4);
+    }
 
     #[test]
     fn place_order_builds_the_common_order() {

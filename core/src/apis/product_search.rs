@@ -447,7 +447,8 @@ pub struct Product {
 }
 
 impl Product {
-    /// The `OFFERS` entries of [`Product::included_data_types`] read as offers, if present.
+    /// The `OFFERS` entries of [`Product::included_data_types`] read as offers, if present
+    /// (empty entries are skipped).
     pub fn included_offers(&self) -> Option<Result<Vec<Offer>, serde_json::Error>> {
         self.included("OFFERS")
     }
@@ -462,7 +463,14 @@ impl Product {
         key: &str,
     ) -> Option<Result<Vec<T>, serde_json::Error>> {
         let entries = self.included_data_types.get(key)?;
-        Some(entries.iter().map(|e| serde_json::from_value(serde_json::Value::Object(e.clone()))).collect())
+        // Amazon's own example lists an empty object (`"OFFERS": [{}]`): nothing to read there.
+        Some(
+            entries
+                .iter()
+                .filter(|e| !e.is_empty())
+                .map(|e| serde_json::from_value(serde_json::Value::Object(e.clone())))
+                .collect(),
+        )
     }
 }
 
@@ -2551,8 +2559,8 @@ mod tests {
             product.title.as_deref(),
             Some("Loción para defensa de fricción Gold Bond, 1.75 onzas, 775387, 1, 1")
         );
-        // The sandbox's OFFERS entry is an empty object, which is no complete offer.
-        assert!(product.included_offers().unwrap().is_err());
+        // The sandbox's OFFERS entry is an empty object: skipped, not an error.
+        assert_eq!(product.included_offers().unwrap().unwrap(), Vec::new());
         assert!(product.included_images().is_none());
         assert_round_trip(&product, ex["response"].clone());
     }
