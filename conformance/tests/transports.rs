@@ -296,6 +296,38 @@ fn report_documents_download_as_gunzipped_streams() {
     });
     assert_eq!(got, document);
 
+    // Two gzip members one after the other read as one document; a cut-off one is an error,
+    // never a silently short document.
+    let mut two = compressed.clone();
+    two.extend_from_slice(&compressed);
+    let mut reader = h.blocking.download_report(&serve_once(200, two.clone()), true).unwrap();
+    let mut got = Vec::new();
+    reader.read_to_end(&mut got).unwrap();
+    assert_eq!(got.len(), document.len() * 2);
+    let got = h.rt.block_on(async {
+        use futures_util::StreamExt;
+        let mut stream = Box::pin(h.asynch.download_report(&serve_once(200, two), true).await.unwrap());
+        let mut n = 0;
+        while let Some(chunk) = stream.next().await {
+            n += chunk.unwrap().len();
+        }
+        n
+    });
+    assert_eq!(got, document.len() * 2);
+    let cut = compressed[..compressed.len() / 2].to_vec();
+    let mut reader = h.blocking.download_report(&serve_once(200, cut.clone()), true).unwrap();
+    assert!(reader.read_to_end(&mut Vec::new()).is_err());
+    let failed = h.rt.block_on(async {
+        use futures_util::StreamExt;
+        let mut stream = Box::pin(h.asynch.download_report(&serve_once(200, cut), true).await.unwrap());
+        let mut failed = false;
+        while let Some(chunk) = stream.next().await {
+            failed |= chunk.is_err();
+        }
+        failed
+    });
+    assert!(failed, "a truncated gzip document must fail");
+
     let expired = b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>".to_vec();
     let err = h.blocking.download_report(&serve_once(403, expired.clone()), true).unwrap_err();
     assert_eq!(err.api().unwrap().code(), Some("ExpiredUrl"));

@@ -5,7 +5,8 @@ use std::io::Write;
 use amazon_business_core::download;
 use amazon_business_core::error::{Error, TransportError, TransportErrorKind};
 use amazon_business_core::Config;
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
+use flate2::write::MultiGzDecoder as GzDecoder;
 use futures_core::Stream;
 use http_body_util::{BodyExt, Empty};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -16,6 +17,57 @@ fn body_error(e: impl std::fmt::Display) -> Error {
         TransportErrorKind::Reset,
         format!("reading the report document: {e}"),
     ))
+}
+
+/// How much compressed input is fed to the decoder at a time. Gzip expands at most about
+/// 1032:1, so one step yields at most about 1 MiB however large or compressible the document.
+const GUNZIP_STEP: usize = 1024;
+
+struct Download {
+    body: hyper::body::Incoming,
+    decoder: Option<GzDecoder<Vec<u8>>>,
+    /// Compressed bytes received but not yet fed to the decoder.
+    pending: Bytes,
+}
+
+impl Download {
+    /// The next chunk of the document, or `None` at its end.
+    async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        loop {
+            if let Some(d) = self.decoder.as_mut() {
+                while !self.pending.is_empty() {
+                    let step = self.pending.len().min(GUNZIP_STEP);
+                    let fed = d.write(&self.pending[..step]).map_err(body_error)?;
+                    if fed == 0 {
+                        return Err(body_error("data after the end of the gzip stream"));
+                    }
+                    self.pending.advance(fed);
+                    let out = std::mem::take(d.get_mut());
+                    if !out.is_empty() {
+                        return Ok(Some(Bytes::from(out)));
+                    }
+                }
+            }
+            match self.body.frame().await {
+                None => {
+                    // The end: flush what the decoder still holds.
+                    return match self.decoder.take().map(GzDecoder::finish) {
+                        Some(Ok(rest)) if !rest.is_empty() => Ok(Some(Bytes::from(rest))),
+                        Some(Err(e)) => Err(body_error(e)),
+                        _ => Ok(None),
+                    };
+                }
+                Some(Err(e)) => return Err(body_error(e)),
+                Some(Ok(frame)) => {
+                    let Ok(data) = frame.into_data() else { continue };
+                    if self.decoder.is_none() {
+                        return Ok(Some(data));
+                    }
+                    self.pending = data;
+                }
+            }
+        }
+    }
 }
 
 pub(crate) async fn open(
@@ -55,34 +107,14 @@ pub(crate) async fn open(
         }
         return Err(download::failure(parts.status.as_u16(), &parts.headers, &text));
     }
-    let decoder = compressed.then(|| flate2::write::GzDecoder::new(Vec::new()));
-    let stream = futures_util::stream::unfold(Some((body, decoder)), |state| async move {
-        let (mut body, mut decoder) = state?;
-        loop {
-            match body.frame().await {
-                None => {
-                    // The end: flush what the decoder still holds.
-                    return match decoder.take().map(|d| d.finish()) {
-                        Some(Ok(rest)) if !rest.is_empty() => Some((Ok(Bytes::from(rest)), None)),
-                        Some(Err(e)) => Some((Err(body_error(e)), None)),
-                        _ => None,
-                    };
-                }
-                Some(Err(e)) => return Some((Err(body_error(e)), None)),
-                Some(Ok(frame)) => {
-                    let Ok(data) = frame.into_data() else { continue };
-                    let Some(d) = decoder.as_mut() else {
-                        return Some((Ok(data), Some((body, decoder))));
-                    };
-                    if let Err(e) = d.write_all(&data) {
-                        return Some((Err(body_error(e)), None));
-                    }
-                    let out = std::mem::take(d.get_mut());
-                    if !out.is_empty() {
-                        return Some((Ok(Bytes::from(out)), Some((body, decoder))));
-                    }
-                }
-            }
+    let state =
+        Download { body, decoder: compressed.then(|| GzDecoder::new(Vec::new())), pending: Bytes::new() };
+    let stream = futures_util::stream::unfold(Some(state), |state| async move {
+        let mut st = state?;
+        match st.next_chunk().await {
+            Ok(Some(chunk)) => Some((Ok(chunk), Some(st))),
+            Ok(None) => None,
+            Err(e) => Some((Err(e), None)),
         }
     });
     Ok(stream)

@@ -5,7 +5,7 @@ use std::io::{self, Read};
 use amazon_business_core::download;
 use amazon_business_core::error::Error;
 use amazon_business_core::Config;
-use flate2::read::GzDecoder;
+use flate2::read::MultiGzDecoder;
 
 /// A report document being downloaded: read it like a file. Only a small buffer is held in
 /// memory however large the document is; a gzip-compressed document is decompressed on the
@@ -51,6 +51,6 @@ pub(crate) fn open(config: &Config, url: &str, compressed: bool) -> Result<Repor
         .and_then(|v| v.parse().ok());
     let body = response.into_body().into_reader();
     let reader: Box<dyn Read + Send> =
-        if compressed { Box::new(GzDecoder::new(body)) } else { Box::new(body) };
+        if compressed { Box::new(MultiGzDecoder::new(body)) } else { Box::new(body) };
     Ok(ReportDownload { reader, content_length })
 }
