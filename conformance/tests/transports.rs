@@ -393,3 +393,26 @@ fn place_order_lost_before_arrival_is_placed_once_after_checking() {
         assert_eq!(posts, 2, "{kind:?}: one lost attempt, one placed");
     }
 }
+
+#[test]
+fn a_cancelled_async_call_hands_its_token_exchange_over() {
+    let h = Harness::new();
+    // The first LWA answer is slow; the call waiting for it is then cancelled.
+    h.sandbox.inject(Route::Lwa, Fault::SlowBody(Duration::from_secs(3)), 1);
+    let op = Arc::new(example_op("getReport-200-0"));
+    let result = h.rt.block_on(async {
+        let (c1, o1) = (h.asynch.clone(), op.clone());
+        let leader = tokio::spawn(async move { o1.send_async(&c1).await });
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let (c2, o2) = (h.asynch.clone(), op.clone());
+        let waiter = tokio::spawn(async move { o2.send_async(&c2).await });
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        leader.abort();
+        // Without the hand-over the waiter would sit out the exchange's 120 s lease.
+        tokio::time::timeout(Duration::from_secs(20), waiter).await
+    });
+    let outcome = result.expect("the waiting call was stuck behind a cancelled exchange").unwrap();
+    outcome.unwrap();
+    assert_eq!(h.sandbox.lwa_exchanges(), 2);
+    assert_eq!(h.sandbox.count("getReport"), 1);
+}

@@ -20,6 +20,32 @@
 //! println!("{} orders", page.orders.len());
 //! # Ok(()) }
 //! ```
+//!
+//! The HTTP stack and the runtime are pluggable: any function from request to a future of the
+//! response will do, which also makes a client easy to test. This example runs as it is, with
+//! a stand-in for Amazon and LWA:
+//!
+//! ```
+//! use amazon_business_async::{Client, Config, Credentials, Environment};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = Config::builder()
+//!     .credentials(Credentials::new("amzn1.application-oa2-client.demo", "secret", "Atzr|demo")?)
+//!     .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/auth/o2/token")?)
+//!     .build()?;
+//! let client = Client::with_sender(config, |request: http::Request<Vec<u8>>| async move {
+//!     let body = if request.uri().path() == "/auth/o2/token" {
+//!         r#"{"access_token":"Atza|demo","token_type":"bearer","expires_in":3600}"#
+//!     } else {
+//!         r#"{"reportId":"ID323","reportType":"GET_FLAT_FILE","createdTime":"2024-05-01T10:00:00Z","processingStatus":"DONE"}"#
+//!     };
+//!     Ok::<_, std::io::Error>(http::Response::new(body.as_bytes().to_vec()))
+//! });
+//! let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+//! let report = runtime.block_on(async { client.documents().get_report("ID323").await })?;
+//! assert_eq!(report.report_id, "ID323");
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
 
 use std::collections::hash_map::RandomState;

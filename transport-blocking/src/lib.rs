@@ -21,6 +21,31 @@
 //! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! The HTTP stack is pluggable: any function from request to response will do, which also
+//! makes a client easy to test. This example runs as it is, with a stand-in for Amazon and LWA:
+//!
+//! ```
+//! use amazon_business_blocking::{Client, Config, Credentials, Environment};
+//!
+//! let config = Config::builder()
+//!     .credentials(Credentials::new("amzn1.application-oa2-client.demo", "secret", "Atzr|demo")?)
+//!     .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/auth/o2/token")?)
+//!     .build()?;
+//! let client = Client::with_sender(config, |request: http::Request<Vec<u8>>| {
+//!     let body = if request.uri().path() == "/auth/o2/token" {
+//!         r#"{"access_token":"Atza|demo","token_type":"bearer","expires_in":3600}"#
+//!     } else {
+//!         assert_eq!(request.headers()["x-amz-access-token"], "Atza|demo");
+//!         r#"{"reportId":"ID323","reportType":"GET_FLAT_FILE","createdTime":"2024-05-01T10:00:00Z","processingStatus":"DONE"}"#
+//!     };
+//!     Ok::<_, std::io::Error>(http::Response::new(body.as_bytes().to_vec()))
+//! });
+//! let report = client.documents().get_report("ID323").send()?;
+//! assert_eq!(report.report_id, "ID323");
+//! assert_eq!(report.processing_status.as_str(), "DONE");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 
 use std::collections::hash_map::RandomState;
