@@ -416,3 +416,97 @@ fn a_cancelled_async_call_hands_its_token_exchange_over() {
     assert_eq!(h.sandbox.lwa_exchanges(), 2);
     assert_eq!(h.sandbox.count("getReport"), 1);
 }
+
+/// A minimal HTTP proxy on loopback: `CONNECT` tunnels and absolute-form requests, counting
+/// the connections it carried.
+fn spawn_proxy() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::BufRead;
+    use std::net::{TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let carried = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = carried.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let count = count.clone();
+            std::thread::spawn(move || {
+                let mut reader = std::io::BufReader::new(client.try_clone().unwrap());
+                let mut head = Vec::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let end = line == "\r\n";
+                    head.push(line);
+                    if end {
+                        break;
+                    }
+                }
+                let mut parts = head[0].split_whitespace();
+                let (method, target) = (
+                    parts.next().unwrap_or_default().to_owned(),
+                    parts.next().unwrap_or_default().to_owned(),
+                );
+                let (authority, first_bytes) = if method == "CONNECT" {
+                    (target.clone(), None)
+                } else {
+                    let rest = target.strip_prefix("http://").unwrap_or(&target);
+                    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+                    let mut rewritten = format!("{method} /{path} HTTP/1.1\r\n");
+                    head[1..].iter().for_each(|l| rewritten.push_str(l));
+                    (authority.to_owned(), Some(rewritten))
+                };
+                let Ok(mut upstream) = TcpStream::connect(&authority) else { return };
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut client = client;
+                match first_bytes {
+                    None => client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").unwrap(),
+                    Some(bytes) => upstream.write_all(bytes.as_bytes()).unwrap(),
+                }
+                // Whatever the reader already buffered belongs upstream.
+                let buffered = reader.buffer().to_vec();
+                upstream.write_all(&buffered).unwrap();
+                let (mut up_read, mut client_write) =
+                    (upstream.try_clone().unwrap(), client.try_clone().unwrap());
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut up_read, &mut client_write);
+                    let _ = client_write.shutdown(std::net::Shutdown::Both);
+                });
+                let mut client_read = reader.into_inner();
+                let _ = std::io::copy(&mut client_read, &mut upstream);
+                let _ = upstream.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    (format!("http://{addr}"), carried)
+}
+
+#[test]
+fn both_clients_go_through_a_configured_proxy() {
+    let sandbox = Sandbox::builder().spawn().unwrap();
+    let (proxy, carried) = spawn_proxy();
+    let config = Config::builder()
+        .credentials(Credentials::new("amzn1.application-oa2-client.test", "secret", "Atzr|test").unwrap())
+        .environment(Environment::custom(&sandbox.base_url(), &sandbox.lwa_url()).unwrap())
+        .proxy(&proxy)
+        .unwrap()
+        .build()
+        .unwrap();
+    let op = example_op("getReport-200-0");
+    let blocking = amazon_business_blocking::Client::new(config.clone()).unwrap();
+    op.send_blocking(&blocking).unwrap();
+    let through_blocking = carried.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(through_blocking >= 1, "the blocking client bypassed the proxy");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let client = amazon_business_async::Client::new(config).unwrap();
+        op.send_async(&client).await.unwrap();
+    });
+    assert!(
+        carried.load(std::sync::atomic::Ordering::SeqCst) > through_blocking,
+        "the async client bypassed the proxy"
+    );
+    assert_eq!(sandbox.lwa_exchanges(), 2);
+    assert_eq!(sandbox.count("getReport"), 2);
+}
