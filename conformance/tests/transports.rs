@@ -1,6 +1,7 @@
 //! Both transports against the local emulator over real loopback HTTP: tokens, single flight,
 //! 401 / 429 / 5xx handling, retry safety, pagination, report download.
 
+use std::future::IntoFuture;
 use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -509,4 +510,29 @@ fn both_clients_go_through_a_configured_proxy() {
     );
     assert_eq!(sandbox.lwa_exchanges(), 2);
     assert_eq!(sandbox.count("getReport"), 2);
+}
+
+#[test]
+fn the_emulator_simulates_user_creation_and_secret_rotation() {
+    use amazon_business_core::apis::users::{AccountHolder, BusinessGroupIdentifier, BusinessRole};
+    let h = Harness::new();
+    let create = || {
+        h.blocking
+            .users()
+            .create_business_user_account(
+                AccountHolder::new("new.buyer@example.com", "New", "Buyer"),
+                BusinessGroupIdentifier::group_id("group-1"),
+                BusinessRole::Requisitioner,
+            )
+            .send()
+    };
+    create().unwrap();
+    let err = create().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    assert_eq!(h.sandbox.users().len(), 1);
+    assert_eq!(h.sandbox.count("createBusinessUserAccount"), 2);
+
+    h.blocking.applications().rotate_application_client_secret().send().unwrap();
+    h.rt.block_on(h.asynch.applications().rotate_application_client_secret().into_future()).unwrap();
+    assert_eq!(h.sandbox.secret_rotations(), 2);
 }

@@ -36,8 +36,10 @@
 //!   well-formed `placeOrder` stores the order under its `externalId` (placing the same
 //!   `externalId` again stores nothing new and answers the first result) and accepts every
 //!   line item; `orderDetails(externalId)` answers the stored result or 404.
-//!   `rotateApplicationClientSecret` answers 204 (the new secret would arrive out of band;
-//!   use [`Sandbox::set_credentials`] to play that part).
+//!   `createBusinessUserAccount` requests other than the recorded example create a user once
+//!   per email (a second one answers 400). `rotateApplicationClientSecret` answers 204 and is
+//!   counted (the new secret would arrive out of band; use [`Sandbox::set_credentials`] to play
+//!   that part).
 //! * [`Sandbox::count`] counts requests that reached an operation's route, including those
 //!   answered by a fault, but not those dropped by [`Fault::DropBeforeProcessing`].
 
@@ -334,6 +336,8 @@ impl SandboxBuilder {
                 faults: VecDeque::new(),
                 buckets: HashMap::new(),
                 orders: BTreeMap::new(),
+                users: BTreeMap::new(),
+                secret_rotations: 0,
             }),
         });
         let (stop, thread) = server::start(listener, shared.clone())?;
@@ -450,6 +454,16 @@ impl Sandbox {
         self.shared.lock().tokens.clear();
     }
 
+    /// The business users created through the simulation, by email, with their requests.
+    pub fn users(&self) -> BTreeMap<String, Value> {
+        self.shared.lock().users.clone()
+    }
+
+    /// How many times `rotateApplicationClientSecret` was called.
+    pub fn secret_rotations(&self) -> usize {
+        self.shared.lock().secret_rotations
+    }
+
     /// Orders stored by `placeOrder`, by `externalId`.
     pub fn orders(&self) -> BTreeMap<String, PlacedOrder> {
         self.shared.lock().orders.clone()
@@ -562,6 +576,9 @@ struct State {
     faults: VecDeque<FaultEntry>,
     buckets: HashMap<String, Bucket>,
     orders: BTreeMap<String, PlacedOrder>,
+    /// Business users created through the simulation, by email.
+    users: BTreeMap<String, Value>,
+    secret_rotations: usize,
 }
 
 impl State {
@@ -1010,7 +1027,9 @@ impl Shared {
         if !matches!(outcome, MatchOutcome::Hit(_)) {
             match operation {
                 "placeOrder" => return self.place_order(state, req, rate),
+                "createBusinessUserAccount" => return self.create_user(state, req, rate),
                 "rotateApplicationClientSecret" => {
+                    state.secret_rotations += 1;
                     let mut answer = self.json_answer(204, &Value::Null, rate);
                     answer.body = None;
                     answer.headers.retain(|(k, _)| k != "content-type");
@@ -1076,6 +1095,28 @@ impl Shared {
             headers.push(("x-amzn-RateLimit-Limit".to_owned(), rate));
         }
         Answer { status, headers, body: Some(body.to_string().into_bytes()) }
+    }
+
+    fn create_user(&self, state: &mut State, req: &WireRequest, rate: Option<String>) -> Answer {
+        let request: Value = match serde_json::from_slice(&req.body) {
+            Ok(v @ Value::Object(_)) => v,
+            _ => return self.api_error(400, "InvalidInput", "Body must be a JSON object", rate),
+        };
+        let email =
+            request.pointer("/accountHolder/email").and_then(Value::as_str).unwrap_or_default().to_owned();
+        if email.is_empty() {
+            return self.api_error(400, "InvalidInput", "accountHolder.email is required", rate);
+        }
+        if state.users.contains_key(&email) {
+            return self.api_error(
+                400,
+                "InvalidInput",
+                "A business user with this email already exists",
+                rate,
+            );
+        }
+        state.users.insert(email, request);
+        self.json_answer(201, &json!({}), rate)
     }
 
     fn place_order(&self, state: &mut State, req: &WireRequest, rate: Option<String>) -> Answer {
