@@ -536,3 +536,26 @@ fn the_emulator_simulates_user_creation_and_secret_rotation() {
     h.rt.block_on(h.asynch.applications().rotate_application_client_secret().into_future()).unwrap();
     assert_eq!(h.sandbox.secret_rotations(), 2);
 }
+
+#[test]
+fn onboarding_exchanges_a_code_for_a_customers_refresh_token() {
+    use amazon_business_core::onboarding::{read_redirect, IssuedState};
+    use amazon_business_core::Secret;
+    let h = Harness::new();
+    let issued = IssuedState::new([42; 32], SystemTime::now());
+    let redirect = format!("code=ANcode-1&state={}", issued.value().expose());
+    let code = read_redirect(&redirect, &issued, SystemTime::now(), Duration::from_secs(600)).unwrap();
+    let tokens = h.blocking.exchange_authorization_code(&code, "https://app.example/cb").unwrap();
+    let refresh = tokens.refresh_token.expect("a refresh token for the customer");
+    let customer = h.blocking.with_refresh_token(refresh).unwrap();
+    example_op("getReport-200-0").send_blocking(&customer).unwrap();
+
+    let tokens = h
+        .rt
+        .block_on(h.asynch.exchange_authorization_code(&Secret::new("ANcode-2"), "https://app.example/cb"))
+        .unwrap();
+    assert!(tokens.refresh_token.is_some());
+    let lwa: Vec<_> = h.sandbox.requests().into_iter().filter(|r| r.lwa).collect();
+    assert!(lwa.iter().any(|r| r.body_text().contains("grant_type=authorization_code")));
+    assert!(lwa.iter().any(|r| r.body_text().contains("redirect_uri=https%3A%2F%2Fapp.example%2Fcb")));
+}

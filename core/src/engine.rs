@@ -130,6 +130,23 @@ impl Engine {
         Ok(())
     }
 
+    /// The LWA request that exchanges an onboarding authorization code (see
+    /// [`onboarding`](crate::onboarding)) for the customer's tokens; read the answer with
+    /// [`lwa::parse_token_response`](crate::lwa::parse_token_response). Codes are single-use
+    /// and live five minutes, so the request is sent once, never retried.
+    pub fn authorization_code_request(&self, code: &Secret, redirect_uri: &str) -> http::Request<Vec<u8>> {
+        let shared = &self.shared;
+        let secret = shared.client_secret.read().unwrap_or_else(|p| p.into_inner()).clone();
+        crate::lwa::authorization_code_request(
+            &shared.lwa_url,
+            &shared.config.user_agent,
+            shared.config.credentials.client_id(),
+            &secret,
+            code,
+            redirect_uri,
+        )
+    }
+
     /// The context operations build their requests in.
     pub fn request_context(&self) -> RequestContext<'_> {
         RequestContext {

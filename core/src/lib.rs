@@ -34,5 +34,6 @@ pub use engine::{Engine, Now};
 pub mod download;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod onboarding;
 pub mod redact;
 pub mod surfaces;

@@ -239,6 +239,20 @@ impl Client {
         Ok(self.engine.rotate_client_secret(new_secret)?)
     }
 
+    /// Completes onboarding: exchanges the authorization code Amazon's redirect carried (see
+    /// [`onboarding::read_redirect`]) for the customer's tokens. The answer's
+    /// `refresh_token` is the customer's; use it with [`Client::with_refresh_token`]. Codes are
+    /// single-use and live five minutes, so this is sent once and never retried.
+    pub fn exchange_authorization_code(
+        &self,
+        code: &Secret,
+        redirect_uri: &str,
+    ) -> Result<lwa::TokenResponse, Error> {
+        let request = self.engine.authorization_code_request(code, redirect_uri);
+        let response = self.inner.sender.send(request)?;
+        lwa::parse_token_response(&response, SystemTime::now())
+    }
+
     fn seed(&self) -> u64 {
         let mut h = self.inner.random.build_hasher();
         h.write_u64(self.inner.seeds.fetch_add(1, AtomicOrdering::Relaxed));
