@@ -507,3 +507,29 @@ where
 }
 
 amazon_business_core::accessors!();
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_send_sync_clone<T: Send + Sync + Clone>() {}
+    fn is_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn the_client_and_its_futures_can_cross_threads() {
+        is_send_sync_clone::<Client>();
+        let config = Config::builder()
+            .credentials(Credentials::new("id", "secret", "Atzr|x").unwrap())
+            .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/t").unwrap())
+            .build()
+            .unwrap();
+        let client = Client::with_sender(config, |_req: http::Request<Vec<u8>>| async {
+            Err::<http::Response<Vec<u8>>, _>(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))
+        });
+        let op = documents::GetReport::new("x");
+        // Spawnable on a multi-threaded runtime: the futures are Send.
+        is_send(&client.send(&op));
+        is_send(&client.documents().get_report("x").into_future());
+        is_send(&client.pages(documents::GetReports::new(["T"])));
+    }
+}

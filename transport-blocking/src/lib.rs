@@ -426,3 +426,39 @@ impl<'c, O: Paginated> Request<'c, O> {
 }
 
 amazon_business_core::accessors!();
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_send_sync_clone<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn the_client_is_shared_across_threads() {
+        is_send_sync_clone::<Client>();
+    }
+
+    #[test]
+    fn a_refused_connection_is_retried_then_reported() {
+        let config = Config::builder()
+            .credentials(Credentials::new("id", "secret", "Atzr|x").unwrap())
+            .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/t").unwrap())
+            .retry(RetryPolicy {
+                max_attempts: 2,
+                base_delay: std::time::Duration::from_millis(1),
+                ..RetryPolicy::default()
+            })
+            .build()
+            .unwrap();
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = calls.clone();
+        let client = Client::with_sender(config, move |_req: http::Request<Vec<u8>>| {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Err::<http::Response<Vec<u8>>, _>(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))
+        });
+        let err = client.documents().get_report("x").send().unwrap_err();
+        // The LWA exchange never connects: tried twice (the retry policy), then reported.
+        assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+}
