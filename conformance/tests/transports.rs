@@ -559,3 +559,37 @@ fn onboarding_exchanges_a_code_for_a_customers_refresh_token() {
     assert!(lwa.iter().any(|r| r.body_text().contains("grant_type=authorization_code")));
     assert!(lwa.iter().any(|r| r.body_text().contains("redirect_uri=https%3A%2F%2Fapp.example%2Fcb")));
 }
+
+#[test]
+fn truncated_and_slow_answers_are_network_failures_retried_when_safe() {
+    use amazon_business_core::Timeouts;
+    for kind in BOTH {
+        let h = Harness::new();
+        h.sandbox.inject(Route::Operation("getReport"), Fault::TruncatedBody, 1);
+        h.send(kind, &example_op("getReport-200-0")).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert_eq!(h.sandbox.count("getReport"), 2, "{kind:?}");
+
+        h.sandbox.inject(Route::Operation("createReport"), Fault::TruncatedBody, 1);
+        let err = h.send(kind, &example_op("createReport-202-0")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Transport, "{kind:?}: {err}");
+        assert_eq!(h.sandbox.count("createReport"), 1, "{kind:?}");
+    }
+    // A body slower than the request timeout times out, and a safe call tries again.
+    let sandbox = Sandbox::builder().spawn().unwrap();
+    let config = Config::builder()
+        .credentials(Credentials::new("amzn1.application-oa2-client.test", "secret", "Atzr|test").unwrap())
+        .environment(Environment::custom(&sandbox.base_url(), &sandbox.lwa_url()).unwrap())
+        .timeouts(Timeouts { connect: Duration::from_secs(2), request: Duration::from_millis(300) })
+        .retry(RetryPolicy { base_delay: Duration::from_millis(10), ..RetryPolicy::default() })
+        .build()
+        .unwrap();
+    sandbox.inject(Route::Operation("getReport"), Fault::SlowBody(Duration::from_secs(2)), 2);
+    let blocking = amazon_business_blocking::Client::new(config.clone()).unwrap();
+    example_op("getReport-200-0").send_blocking(&blocking).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let client = amazon_business_async::Client::new(config).unwrap();
+        example_op("getReport-200-0").send_async(&client).await.unwrap();
+    });
+    assert_eq!(sandbox.count("getReport"), 4);
+}
