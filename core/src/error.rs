@@ -442,9 +442,19 @@ impl TransportError {
 /// Keeps at most [`MAX_ERROR_BODY`] bytes of a body as text, cut on a character boundary.
 pub(crate) fn bounded_body(body: &[u8]) -> String {
     let cut = &body[..body.len().min(MAX_ERROR_BODY)];
-    let text = String::from_utf8_lossy(cut);
-    let mut s = text.into_owned();
-    if body.len() > MAX_ERROR_BODY {
+    let mut s = String::from_utf8_lossy(cut).into_owned();
+    // Each invalid byte becomes a three-byte replacement character, so the text can outgrow
+    // the bytes it came from (found by fuzzing); cut it again on a character boundary.
+    let mut shortened = body.len() > MAX_ERROR_BODY;
+    if s.len() > MAX_ERROR_BODY {
+        let mut end = MAX_ERROR_BODY;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        shortened = true;
+    }
+    if shortened {
         s.push('…');
     }
     s
@@ -525,6 +535,8 @@ mod tests {
         let mut s = vec![b'a'; MAX_ERROR_BODY - 1];
         s.extend_from_slice("é".as_bytes());
         let _ = bounded_body(&s);
+        // Invalid UTF-8 expands when replaced; the text stays bounded all the same.
+        assert!(bounded_body(&[0xff; MAX_ERROR_BODY]).len() <= MAX_ERROR_BODY + 4);
     }
 
     #[test]

@@ -42,16 +42,25 @@ impl DateTime {
                 ))
             });
         }
-        if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
-            return Ok(DateTime(t.to_offset(UtcOffset::UTC)));
-        }
-        let naive = time::macros::format_description!(
-            version = 2,
-            "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
-        );
-        PrimitiveDateTime::parse(s, &naive).map(|t| DateTime(t.assume_utc())).map_err(|_| {
+        let bad = || {
             DateTimeError(format!("{s:?} is not an RFC 3339 date-time; expected e.g. 2024-05-01T10:00:00Z"))
-        })
+        };
+        let parsed = match OffsetDateTime::parse(s, &Rfc3339) {
+            Ok(t) => t.to_offset(UtcOffset::UTC),
+            Err(_) => {
+                let naive = time::macros::format_description!(
+                    version = 2,
+                    "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
+                );
+                PrimitiveDateTime::parse(s, &naive).map_err(|_| bad())?.assume_utc()
+            }
+        };
+        // RFC 3339 covers the years 0000 to 9999, in UTC too (found by fuzzing: a signed year
+        // or an offset pushing 0000 back a year parsed, then could not be written).
+        if !(0..=9999).contains(&parsed.year()) {
+            return Err(bad());
+        }
+        Ok(DateTime(parsed))
     }
 
     /// Seconds since 1970-01-01T00:00:00Z.
@@ -64,9 +73,29 @@ impl DateTime {
         self.0
     }
 
-    /// RFC 3339 in UTC with `Z`, the form sent to Amazon.
+    /// RFC 3339 in UTC with `Z`, the form sent to Amazon: whole seconds, or the fraction with
+    /// trailing zeros dropped (`2020-12-01T00:00:00.25Z`). A year outside 0000–9999 (possible
+    /// only for a value made in code) is written with its sign, as ISO 8601 extends it.
     pub fn to_rfc3339(&self) -> String {
-        self.0.format(&Rfc3339).expect("a UTC date-time within year 0..9999 formats")
+        let t = self.0;
+        let year = t.year();
+        let mut out = if (0..=9999).contains(&year) { format!("{year:04}") } else { format!("{year:+05}") };
+        out.push_str(&format!(
+            "-{:02}-{:02}T{:02}:{:02}:{:02}",
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ));
+        let nanos = t.nanosecond();
+        if nanos != 0 {
+            let fraction = format!("{nanos:09}");
+            out.push('.');
+            out.push_str(fraction.trim_end_matches('0'));
+        }
+        out.push('Z');
+        out
     }
 }
 
@@ -382,6 +411,18 @@ mod tests {
         let frac = DateTime::parse("2020-12-01T00:00:00.250Z").unwrap();
         assert_eq!(frac.to_rfc3339(), "2020-12-01T00:00:00.25Z");
         assert_eq!(DateTime::from_unix_seconds(0).unwrap().to_rfc3339(), "1970-01-01T00:00:00Z");
+        // Years RFC 3339 cannot write are refused when read, and written with a sign when made.
+        assert!(DateTime::parse("-2020-07-09T02:01:00.27777711110").is_err());
+        assert!(DateTime::parse("0000-01-01T00:00:00+01:00").is_err());
+        assert_eq!(DateTime::parse("0000-01-01T00:00:00Z").unwrap().to_rfc3339(), "0000-01-01T00:00:00Z");
+        assert_eq!(
+            DateTime::from_unix_seconds(-62_198_755_200).unwrap().to_rfc3339(),
+            "-0001-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            DateTime::parse("2020-01-01T00:00:00.123456789Z").unwrap().to_rfc3339(),
+            "2020-01-01T00:00:00.123456789Z"
+        );
         let spaced = DateTime::parse("2020-07-10 15:00:00.000").unwrap();
         assert_eq!(spaced.to_rfc3339(), "2020-07-10T15:00:00Z");
         assert!(DateTime::parse("2020-07-10  15:00:00").is_err());
