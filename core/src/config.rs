@@ -90,6 +90,11 @@ impl CredentialKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The application's client id this key belongs to.
+    pub fn client_id(&self) -> &str {
+        self.0.rsplit_once('/').map_or(self.0.as_str(), |(id, _)| id)
+    }
 }
 
 impl fmt::Debug for CredentialKey {

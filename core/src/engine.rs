@@ -119,14 +119,15 @@ impl Engine {
     }
 
     /// Swaps in a new client secret (after `rotateApplicationClientSecret` delivered one) and
-    /// drops the cached token, so the next call exchanges with the new secret.
+    /// drops the cached tokens of every customer of this application, so the next calls
+    /// exchange with the new secret.
     pub fn rotate_client_secret(&self, new_secret: impl Into<Secret>) -> Result<(), ConfigError> {
         let new_secret = new_secret.into();
         if new_secret.is_blank() {
             return Err(ConfigError::new("client_secret", "the new client secret is empty"));
         }
         *self.shared.client_secret.write().unwrap_or_else(|p| p.into_inner()) = new_secret;
-        self.shared.tokens.clear(&self.key);
+        self.shared.tokens.clear_client(self.shared.config.credentials.client_id());
         Ok(())
     }
 

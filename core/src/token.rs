@@ -39,6 +39,9 @@ pub trait TokenStore: Send + Sync {
     fn invalidate(&self, key: &CredentialKey, failed: &Secret);
     /// Removes the token for `key` whatever it is.
     fn remove(&self, key: &CredentialKey);
+    /// Removes every token of the application `client_id`, for every customer (after its
+    /// client secret was rotated).
+    fn remove_client(&self, client_id: &str);
 }
 
 /// A [`TokenStore`] in this process's memory.
@@ -74,6 +77,9 @@ impl TokenStore for MemoryTokenStore {
     }
     fn remove(&self, key: &CredentialKey) {
         self.lock().remove(key);
+    }
+    fn remove_client(&self, client_id: &str) {
+        self.lock().retain(|key, _| key.client_id() != client_id);
     }
 }
 
@@ -241,10 +247,16 @@ impl TokenCache {
         self.store.invalidate(key, failed.value());
     }
 
-    /// Forgets the token for `key` (after a client-secret rotation).
+    /// Forgets the token for `key`.
     pub fn clear(&self, key: &CredentialKey) {
         let _state = self.lock();
         self.store.remove(key);
+    }
+
+    /// Forgets every token of the application `client_id` (after a client-secret rotation).
+    pub fn clear_client(&self, client_id: &str) {
+        let _state = self.lock();
+        self.store.remove_client(client_id);
     }
 
     fn bump(&self) {

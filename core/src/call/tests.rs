@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::*;
-use crate::config::{Config, Credentials, RetryPolicy};
+use crate::config::{Config, CredentialKey, Credentials, RetryPolicy};
 use crate::error::{ErrorKind, LwaErrorCode};
 use crate::operation::{RequestContext, Role, UsagePlan};
 use crate::place::Environment;
@@ -424,6 +424,25 @@ fn rotating_the_secret_forces_a_new_exchange_with_it() {
     assert_eq!(seen[0], Seen::Lwa);
     assert!(std::str::from_utf8(sent[0].body()).unwrap().ends_with("client_secret=new-secret"));
     assert!(e.rotate_client_secret("").is_err());
+}
+
+#[test]
+fn rotating_the_secret_drops_every_customers_token() {
+    let e = engine();
+    let other = e.with_refresh_token("Atzr|customer-2").unwrap();
+    let op = Safe { id: "x" };
+    let mut lwa = q([Ok(token_response("one")), Ok(token_response("two")), Ok(token_response("three"))]);
+    let mut api = q([ok(), ok(), ok(), ok()]);
+    drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api).0.unwrap();
+    drive(&mut other.call(&op, 1), t0(), &mut lwa, &mut api).0.unwrap();
+    other.rotate_client_secret("new-secret").unwrap();
+    let (_, seen, sent) = drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api);
+    assert_eq!(seen[0], Seen::Lwa, "the first customer's token was kept after the rotation");
+    assert!(std::str::from_utf8(sent[0].body()).unwrap().ends_with("client_secret=new-secret"));
+    assert_eq!(
+        CredentialKey::new("amzn1.application-oa2-client.x", &crate::Secret::new("r")).client_id(),
+        "amzn1.application-oa2-client.x"
+    );
 }
 
 #[test]
