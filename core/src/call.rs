@@ -43,12 +43,12 @@
 //! # }
 //! ```
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use http::header::{HeaderValue, ACCEPT, USER_AGENT};
 
 use crate::engine::{Engine, Now};
-use crate::error::{bounded_body, ApiError, Error, ErrorList, TransportError, TransportErrorKind};
+use crate::error::{ApiError, Error, TransportError, TransportErrorKind};
 use crate::lwa::{self, AccessToken};
 use crate::operation::{Operation, Probed};
 use crate::pacer::{rate_limit_header, BucketKey};
@@ -384,7 +384,7 @@ impl<'a, O: Operation> Call<'a, O> {
             self.state = State::Parsing(response);
             return;
         }
-        let err = api_error(O::ID, O::ROLE.name(), &response, now);
+        let err = api_error(O::ID, O::ROLE.name(), &response, now.wall);
         let retry = &self.engine.shared.config.retry;
         match status {
             401 if !self.auth_retried => {
@@ -486,7 +486,7 @@ impl<'a, O: Operation> Call<'a, O> {
                 return;
             }
             429 | 500 | 502 | 503 | 504 => {
-                let err = api_error(O::ID, O::ROLE.name(), &response, now);
+                let err = api_error(O::ID, O::ROLE.name(), &response, now.wall);
                 if self.probe_attempts < max {
                     let n = self.probe_attempts;
                     let delay = err
@@ -536,22 +536,12 @@ pub fn api_error(
     operation: &'static str,
     role: Option<&'static str>,
     response: &http::Response<Vec<u8>>,
-    now: Now,
+    wall: SystemTime,
 ) -> ApiError {
-    let status = response.status().as_u16();
-    let headers = response.headers();
-    let errors = serde_json::from_slice::<ErrorList>(response.body()).map(|l| l.errors).unwrap_or_default();
-    ApiError {
-        operation,
-        kind: ApiError::kind_for_status(status),
-        status,
-        errors,
-        request_id: headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok()).map(str::to_owned),
-        rate_limit: rate_limit_header(headers),
-        retry_after: retry_after_header(headers, now.wall),
-        body: bounded_body(response.body()),
-        role,
-    }
+    let mut e = ApiError::from_response(operation, response);
+    e.retry_after = retry_after_header(response.headers(), wall);
+    e.role = role;
+    e
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ use crate::apis::{
     applications, cart, documents, ordering, package_tracking, product_search, reconciliation, reporting,
     reporting_legacy, users,
 };
-use crate::engine::Now;
 use crate::operation::Operation;
 
 fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> http::Response<Vec<u8>> {
@@ -23,8 +22,9 @@ fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> http::Respons
     r
 }
 
-fn now() -> Now {
-    Now::new(std::time::Instant::now(), SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+/// A fixed wall-clock time: the targets read no clock.
+fn now() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
 }
 
 /// Splits input into a selector byte and the rest.
@@ -39,7 +39,7 @@ fn split(data: &[u8]) -> (u8, &[u8]) {
 pub fn lwa_response(data: &[u8]) {
     let (sel, body) = split(data);
     let status = [200, 400, 401, 429, 500, 503][usize::from(sel) % 6];
-    if let Ok(t) = crate::lwa::parse_token_response(&response(status, &[], body), now().wall) {
+    if let Ok(t) = crate::lwa::parse_token_response(&response(status, &[], body), now()) {
         // A parsed token never shows itself in Debug (LWA tokens contain '|'; nothing else in
         // the rendering does).
         if t.access_token.value().expose().contains('|') {
@@ -74,7 +74,7 @@ pub fn api_error(data: &[u8]) {
 /// `Retry-After` and `x-amzn-RateLimit-Limit` header values.
 pub fn headers(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let _ = crate::retry::parse_retry_after(&text, now().wall);
+    let _ = crate::retry::parse_retry_after(&text, now());
     if let Ok(v) = http::HeaderValue::from_bytes(data) {
         let mut h = http::HeaderMap::new();
         h.insert("x-amzn-ratelimit-limit", v);
