@@ -79,6 +79,13 @@ fn main() -> ExitCode {
         eprintln!("unknown argument {other:?}; usage: amazon-business-tour [--include-unmocked]");
         return ExitCode::from(2);
     }
+    if std::env::var("AB_DEBUG").is_ok_and(|v| matches!(v.as_str(), "1" | "true" | "yes")) {
+        // The clients log redacted request and response dumps at debug level.
+        tracing_subscriber::fmt()
+            .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let (config, sandbox) = match config() {
         Ok(c) => c,
         Err(e) => {
