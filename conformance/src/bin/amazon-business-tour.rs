@@ -34,6 +34,12 @@ fn summary(value: &serde_json::Value) -> String {
     s
 }
 
+/// `AB_DEBUG=1`: log the clients' redacted dumps (as `Config::from_lookup` reads it too).
+fn debug_requested() -> bool {
+    std::env::var("AB_DEBUG")
+        .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+}
+
 fn config() -> Result<(Config, Option<Sandbox>), Box<dyn std::error::Error>> {
     if std::env::var_os("AB_CLIENT_ID").is_some() {
         let config = Config::from_lookup(|k| std::env::var(k).ok())?;
@@ -51,6 +57,7 @@ fn config() -> Result<(Config, Option<Sandbox>), Box<dyn std::error::Error>> {
         .environment(Environment::custom(&sandbox.base_url(), &sandbox.lwa_url())?)
         .user_email("tour@example.com")
         .app("amazon-business-tour", env!("CARGO_PKG_VERSION"))
+        .debug(debug_requested())
         .build()?;
     Ok((config, Some(sandbox)))
 }
@@ -79,7 +86,7 @@ fn main() -> ExitCode {
         eprintln!("unknown argument {other:?}; usage: amazon-business-tour [--include-unmocked]");
         return ExitCode::from(2);
     }
-    if std::env::var("AB_DEBUG").is_ok_and(|v| matches!(v.as_str(), "1" | "true" | "yes")) {
+    if debug_requested() {
         // The clients log redacted request and response dumps at debug level.
         tracing_subscriber::fmt()
             .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
