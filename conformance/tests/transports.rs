@@ -593,3 +593,33 @@ fn truncated_and_slow_answers_are_network_failures_retried_when_safe() {
     });
     assert_eq!(sandbox.count("getReport"), 4);
 }
+
+#[test]
+fn pacing_keeps_a_busy_client_clear_of_an_enforced_usage_plan() {
+    // The emulator enforces Cart's plan (2 requests/s, burst 2), refilling twice as fast as
+    // real time so that scheduling delays on a loaded machine cannot fake a violation. Eight concurrent getCart calls: paced, none is
+    // throttled and all succeed; unpaced, Amazon-style 429s come back (retried with backoff,
+    // some calls may even run out of attempts).
+    let throttles = |pacing: bool| {
+        let sandbox = Sandbox::builder().enforce_usage_plans(2.0).spawn().unwrap();
+        let h = Harness::with(sandbox, pacing);
+        let op = Arc::new(example_op("getCart-200-0"));
+        std::thread::scope(|s| {
+            let calls: Vec<_> = (0..8)
+                .map(|_| {
+                    let (client, op) = (h.blocking.clone(), op.clone());
+                    s.spawn(move || op.send_blocking(&client))
+                })
+                .collect();
+            for c in calls {
+                let result = c.join().unwrap();
+                if pacing {
+                    result.unwrap();
+                }
+            }
+        });
+        h.sandbox.requests().iter().filter(|r| r.status == Some(429)).count()
+    };
+    assert_eq!(throttles(true), 0, "the paced client was throttled");
+    assert!(throttles(false) > 0, "without pacing the enforcer should have throttled");
+}
