@@ -420,7 +420,9 @@ impl<'a, O: Operation> Call<'a, O> {
                 }
             }
             s if is_retryable_status(s) && self.start_probe(err.clone().into()) => {}
-            _ => self.state = State::Failed(self.exhausted(err.into())),
+            // An answer that retrying cannot change is reported as it is, however many attempts
+            // came before it.
+            _ => self.state = State::Failed(err.into()),
         }
     }
 

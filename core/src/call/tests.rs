@@ -583,3 +583,17 @@ fn clear_failures_are_not_probed() {
     assert_eq!(r.unwrap_err().kind(), ErrorKind::InvalidInput);
     assert_eq!(methods(&sent), ["POST /things"]);
 }
+
+#[test]
+fn a_final_answer_after_a_retry_is_reported_as_itself() {
+    let e = engine();
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([
+        Ok(response(503, &[], "")),
+        Ok(response(404, &[], r#"{"errors":[{"code":"NotFound","message":"no such report"}]}"#)),
+    ]);
+    let (r, _, _) = drive(&mut e.call(&Safe { id: "x" }, 1), t0(), &mut lwa, &mut api);
+    let err = r.unwrap_err();
+    assert!(matches!(err, Error::Api(_)), "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}
