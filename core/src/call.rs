@@ -1,28 +1,43 @@
-//! One logical call as a state machine: the transport asks what to do ([`Call::poll`]), does it,
-//! and reports back ([`Call::receive`]). The call may take several HTTP exchanges (a token
-//! exchange with LWA, retries after 401, 429, 5xx or network failures) and waits (pacing,
-//! `Retry-After`, backoff); it decides all of them from its inputs alone.
+//! One logical call as a state machine: the driver asks what to do ([`Call::poll`]), does it,
+//! and reports back ([`Call::receive`] for HTTP exchanges, [`Call::receive_store`] for store
+//! steps). The call may take several HTTP exchanges (a token exchange with LWA, retries after
+//! 401, 429, 5xx or network failures), waits (pacing, `Retry-After`, backoff) and store steps
+//! (token lookups and leases, bucket reservations, learned rates); it decides all of them from
+//! its inputs alone, and every retry decision comes from [`retry::classify`].
 //!
 //! ```text
-//!  Start ─▶ NeedToken ─Ready─▶ Pace ─▶ SendApi ─▶ AwaitApi ──2xx──▶ Done(Ok)
-//!              │  ▲  ▲                              │
-//!     Wait ◀───┤  │  └──── 401 (once) / 429 / 5xx / network, after Sleep
-//!  (AwaitToken)│  │                                 └── other ──▶ Done(Err)
-//!            Lead │
-//!              ▼  │
-//!           SendLwa ─▶ AwaitLwa ──token──▶ Pace
-//!              ▲          │
-//!              └─ Sleep ◀─┴── LWA outage (transient) … else Done(Err)
+//!             ┌──────────── RefreshToken (401, once): Store(InvalidateToken) ─────────────┐
+//!             ▼                                                                          │
+//! ──▶ NeedToken ─Store(AcquireToken)─▶ Acquiring ─Ready─▶ Reserve ─Store(Reserve)─▶ Reserving
+//!      ▲   ▲                            │  │  │                                         │ Wait(d)
+//!      │   └── AwaitToken ◀── Wait ─────┘  │  └─ Failed (the flight waited on) ─▶ Done(Err)
+//!      │                                   Lead                                         ▼
+//!      │                                    ▼                              Sleep(d) ─▶ SendApi ─Send─▶ AwaitApi
+//!      │                  ┌──── Retry ── SendLwa ─Send─▶ AwaitLwa                              │
+//!      │                  ▼                   ▲            │ token: Store(CompleteRefresh)     │ classify:
+//!      │                Sleep ────────────────┘            ▼        ──▶ Reserve               │  Accept ─▶ Parse ─▶ Done(Ok)
+//!      │                                         Fail: Store(CompleteRefresh(err)) ─▶ Done(Err)│  Retry ─▶ Sleep ─▶ NeedToken
+//!      └──────────────────────────────────────────────────────────────────────────────────────┤  Fail ─▶ Done(Err)
+//!                                                                                             │  Probe ─▶ probing (below)
 //! ```
 //!
-//! An operation that must not be sent twice (placeOrder) and fails ambiguously — a timeout, a
-//! dropped connection or a 5xx after the request may have arrived — is not resent: the call
-//! first sends the operation's read-only probe (orderDetails for the same externalId). If the
-//! probe finds the result, that is the call's output; only if it proves the attempt absent is
-//! the request sent again; if the probe cannot tell, the call fails with
+//! Every answer first records what it taught: `x-amzn-RateLimit-Limit` as
+//! `Store(ObserveRate)`, a 429 as `Store(Throttled)`.
+//!
+//! **Probing.** An operation that must not be sent twice (placeOrder) and fails ambiguously — a
+//! timeout, a dropped connection or a 5xx after the request may have arrived — is not resent:
+//! the call switches to its read-only probe (orderDetails for the same externalId) and goes
+//! round the same loop with it (NeedToken → SendApi, unpaced). If the probe finds the result,
+//! that is the call's output; only if it proves the attempt absent is the request sent again;
+//! if the probe cannot tell (its own retries run out), the call fails with
 //! [`Error::OutcomeUnknown`].
 //!
-//! A driver is a short loop:
+//! **Cancellation.** A driver that gives a call up midway (an async future dropped) asks
+//! [`Call::abandon`] for the one store step that hands a refresh it was leading over to the
+//! calls waiting for it, and runs it.
+//!
+//! Drivers are in the transport crates; [`drive`](crate::drive::drive) is the loop they share.
+//! Written out, a driver is:
 //!
 //! ```no_run
 //! # use amazon_business_core::call::{Step, Target};
@@ -34,8 +49,9 @@
 //! let mut call = engine.call(op, 42);
 //! loop {
 //!     match call.poll(now()) {
-//!         Step::Send { request, .. } => { let r = send(request); call.receive(r, now()) }
+//!         Step::Send { request, .. } => { let r = send(request); call.receive(r, now())? }
 //!         Step::Sleep(d) => std::thread::sleep(d),
+//!         Step::Store(op) => { let reply = engine.store().run(op, now()); call.receive_store(reply, now())? }
 //!         Step::AwaitToken { .. } => std::thread::sleep(std::time::Duration::from_millis(10)),
 //!         Step::Done(result) => return result,
 //!     }
@@ -43,16 +59,21 @@
 //! # }
 //! ```
 
+use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
 use http::header::{HeaderValue, ACCEPT, USER_AGENT};
 
+use crate::config::CredentialKey;
 use crate::engine::{Engine, Now};
 use crate::error::{ApiError, Error, TransportError, TransportErrorKind};
 use crate::lwa::{self, AccessToken};
 use crate::operation::{Operation, Probed};
 use crate::pacer::{rate_limit_header, BucketKey};
-use crate::retry::{backoff, is_retryable_status, may_retry_transport, retry_after_header, Jitter};
+use crate::retry::{
+    self, backoff, retry_after_header, Action, Attempt, Failure, Jitter, Leg, Outcome, Safety,
+};
+use crate::store::{StoreOp, StoreReply};
 use crate::token::{FlightId, TokenDecision};
 use crate::wire::ACCESS_TOKEN_HEADER;
 
@@ -65,8 +86,9 @@ pub enum Target {
     Lwa,
 }
 
-/// What the transport must do next.
+/// What the driver must do next.
 #[derive(Debug)]
+#[must_use = "a step must be performed for the call to advance"]
 pub enum Step<T> {
     /// Send this request and report the outcome with [`Call::receive`].
     Send {
@@ -77,10 +99,14 @@ pub enum Step<T> {
     },
     /// Wait this long, then poll again.
     Sleep(Duration),
-    /// Another call is fetching the access token: wait until the engine's
-    /// [`TokenCache::generation`](crate::token::TokenCache::generation) differs from
-    /// `generation`, then poll again.
+    /// Run this step against the store and report its reply with [`Call::receive_store`].
+    Store(StoreOp),
+    /// Another call is refreshing the token of `key`: wait until the store's token generation
+    /// differs from `generation` (or a short while, for a store that cannot notify), then poll
+    /// again.
     AwaitToken {
+        /// Whose token.
+        key: CredentialKey,
         /// The generation observed when the call started waiting.
         generation: u64,
     },
@@ -89,57 +115,92 @@ pub enum Step<T> {
 }
 
 #[derive(Debug)]
-enum State {
-    Start,
-    NeedToken,
-    Pace,
-    SendApi,
-    SendLwa,
-    AwaitApi,
-    AwaitLwa,
-    Sleeping(Duration, Box<State>),
-    Failed(Error),
-    Parsing(http::Response<Vec<u8>>),
-    /// The output is in `Call::output`.
-    Delivered,
-    Spent,
+enum State<T> {
+    /// Ask the store for a token.
+    NeedToken {
+        waited_on: Option<FlightId>,
+    },
+    /// `AcquireToken` is out.
+    Acquiring,
+    /// Another call leads the refresh.
+    Waiting {
+        flight: FlightId,
+        generation: u64,
+    },
+    /// This call leads the refresh: send the LWA request (for the `sent + 1`-th time).
+    SendLwa {
+        flight: FlightId,
+        sent: u32,
+    },
+    AwaitLwa {
+        flight: FlightId,
+        sent: u32,
+    },
+    /// Book a bucket slot, unless pacing is off or the call is probing.
+    Reserve {
+        token: AccessToken,
+    },
+    Reserving {
+        token: AccessToken,
+    },
+    SendApi {
+        token: AccessToken,
+    },
+    AwaitApi {
+        token: AccessToken,
+    },
+    Sleeping {
+        delay: Duration,
+        then: Box<State<T>>,
+    },
+    /// Store steps to run, in order, before `then`; `out` is true while the first one is out.
+    Effects {
+        ops: VecDeque<StoreOp>,
+        out: bool,
+        then: Box<State<T>>,
+    },
+    Parse(http::Response<Vec<u8>>),
+    Deliver(T),
+    Fail(Error),
+    Finished,
+}
+
+/// While probing: the probe request, the failure that made the outcome unknown, and how many
+/// times the probe was sent.
+#[derive(Debug)]
+struct Probe {
+    request: http::Request<Vec<u8>>,
+    cause: Error,
+    sent: u32,
 }
 
 /// One logical call of operation `O`. Create it with [`Engine::call`].
-///
-/// Dropping a call in the middle (an async future cancelled, say) is safe: a token exchange it
-/// was leading is handed over to the calls waiting for it.
 pub struct Call<'a, O: Operation> {
     engine: &'a Engine,
     op: &'a O,
-    state: State,
-    request: Option<http::Request<Vec<u8>>>,
-    token: Option<AccessToken>,
-    flight: Option<FlightId>,
-    waited_on: Option<FlightId>,
+    state: State<O::Output>,
+    /// The operation's request, built once; each send is a copy with the current token.
+    request: http::Request<Vec<u8>>,
     attempts: u32,
     lwa_attempts: u32,
     auth_retried: bool,
     jitter: Jitter,
-    /// Set while finding out whether an ambiguous attempt took effect: the probe request and
-    /// the failure that made the outcome unknown.
-    probe: Option<(http::Request<Vec<u8>>, Error)>,
-    probe_attempts: u32,
-    output: Option<O::Output>,
+    probe: Option<Probe>,
 }
 
 impl<O: Operation> std::fmt::Debug for Call<'_, O> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Call")
             .field("operation", &O::ID)
-            .field("state", &self.state)
+            .field("state", &self.state_name())
             .field("attempts", &self.attempts)
+            .field("probing", &self.probe.is_some())
             .finish_non_exhaustive()
     }
 }
 
 fn misuse(message: &str) -> Error {
-    Error::Transport(TransportError::new(TransportErrorKind::Other, message))
+    Error::Transport(TransportError::new(TransportErrorKind::Other, format!("driver misuse: {message}")))
 }
 
 fn copy_request(r: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
@@ -150,42 +211,85 @@ fn copy_request(r: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
     out
 }
 
+fn effects<T>(ops: impl IntoIterator<Item = StoreOp>, then: State<T>) -> State<T> {
+    let ops: VecDeque<StoreOp> = ops.into_iter().collect();
+    if ops.is_empty() {
+        then
+    } else {
+        State::Effects { ops, out: false, then: Box::new(then) }
+    }
+}
+
 impl<'a, O: Operation> Call<'a, O> {
     pub(crate) fn new(engine: &'a Engine, op: &'a O, seed: u64) -> Self {
+        let (request, state) = match op.request(&engine.request_context()) {
+            Ok(r) => (r, State::NeedToken { waited_on: None }),
+            Err(e) => (http::Request::default(), State::Fail(e)),
+        };
         Call {
             engine,
             op,
-            state: State::Start,
-            request: None,
-            token: None,
-            flight: None,
-            waited_on: None,
+            state,
+            request,
             attempts: 0,
             lwa_attempts: 0,
             auth_retried: false,
             jitter: Jitter::new(seed),
             probe: None,
-            probe_attempts: 0,
-            output: None,
         }
     }
 
-    /// How many times the API request has been sent so far.
+    /// How many times the operation's request has been sent so far.
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+
+    /// The operation's `operationId`.
+    pub fn operation(&self) -> &'static str {
+        O::ID
+    }
+
+    fn state_name(&self) -> &'static str {
+        match &self.state {
+            State::NeedToken { .. } => "need-token",
+            State::Acquiring => "acquiring",
+            State::Waiting { .. } => "waiting",
+            State::SendLwa { .. } => "send-lwa",
+            State::AwaitLwa { .. } => "await-lwa",
+            State::Reserve { .. } => "reserve",
+            State::Reserving { .. } => "reserving",
+            State::SendApi { .. } => "send-api",
+            State::AwaitApi { .. } => "await-api",
+            State::Sleeping { .. } => "sleeping",
+            State::Effects { .. } => "effects",
+            State::Parse(_) => "parse",
+            State::Deliver(_) => "deliver",
+            State::Fail(_) => "fail",
+            State::Finished => "finished",
+        }
     }
 
     fn bucket(&self) -> BucketKey {
         BucketKey { credential: self.engine.key.clone(), operation: O::ID }
     }
 
-    fn max_attempts(&self) -> u32 {
-        self.engine.shared.config.retry.max_attempts
+    fn policy(&self) -> &crate::config::RetryPolicy {
+        &self.engine.shared.config.retry
     }
 
-    fn backoff(&mut self, retry: u32) -> Duration {
-        let j = self.jitter.next_unit();
-        backoff(&self.engine.shared.config.retry, retry, j)
+    fn safety(&self) -> Safety {
+        Safety {
+            retry_safe: O::RETRY_SAFE,
+            has_probe: !O::RETRY_SAFE && self.op.probe(&self.engine.request_context()).is_some(),
+        }
+    }
+
+    fn classify(&mut self, leg: Leg, outcome: Outcome<'_>, sent: u32) -> Action {
+        let jitter = self.jitter.next_unit();
+        let safety =
+            if leg == Leg::Api { self.safety() } else { Safety { retry_safe: true, has_probe: false } };
+        let attempt = Attempt { sent, auth_retried: self.auth_retried };
+        retry::classify(leg, outcome, safety, attempt, self.policy(), jitter)
     }
 
     fn exhausted(&self, last: Error) -> Error {
@@ -196,73 +300,51 @@ impl<'a, O: Operation> Call<'a, O> {
         }
     }
 
+    fn wait_too_long(&self, asked: Duration, last: Error) -> Error {
+        Error::RetryAfterTooLong {
+            operation: O::ID,
+            asked,
+            cap: self.policy().max_retry_after,
+            last: Box::new(last),
+        }
+    }
+
+    fn lwa_failed(&self, last: Error) -> Error {
+        let host = self.engine.shared.lwa_url.host_str().unwrap_or_default().to_owned();
+        Error::TokenExchange { host, attempts: self.lwa_attempts, last: Box::new(last) }
+    }
+
     /// What to do next, at time `now`.
     pub fn poll(&mut self, now: Now) -> Step<O::Output> {
+        let _ = now;
         loop {
-            match std::mem::replace(&mut self.state, State::Spent) {
-                State::Start => {
-                    let cx = self.engine.request_context();
-                    match self.op.request(&cx) {
-                        Ok(r) => {
-                            self.request = Some(r);
-                            self.state = State::NeedToken;
-                        }
-                        Err(e) => return Step::Done(Err(e)),
-                    }
+            match std::mem::replace(&mut self.state, State::Finished) {
+                State::NeedToken { waited_on } => {
+                    self.state = State::Acquiring;
+                    return Step::Store(StoreOp::AcquireToken {
+                        key: self.engine.key.clone(),
+                        waited_on,
+                        lease: self.engine.shared.lease,
+                    });
                 }
-                State::NeedToken => {
-                    let tokens = &self.engine.shared.tokens;
-                    match tokens.acquire(&self.engine.key, self.waited_on, now.instant, now.wall) {
-                        TokenDecision::Ready(t) => {
-                            self.token = Some(t);
-                            self.state = State::Pace;
-                        }
-                        TokenDecision::Lead(f) => {
-                            self.flight = Some(f);
-                            self.waited_on = None;
-                            self.lwa_attempts = 0;
-                            self.state = State::SendLwa;
-                        }
-                        TokenDecision::Wait { flight, generation } => {
-                            self.waited_on = Some(flight);
-                            self.state = State::NeedToken;
-                            return Step::AwaitToken { generation };
-                        }
-                        TokenDecision::Failed(e) => return Step::Done(Err(e)),
-                    }
+                State::Waiting { flight, generation } => {
+                    self.state = State::NeedToken { waited_on: Some(flight) };
+                    return Step::AwaitToken { key: self.engine.key.clone(), generation };
                 }
-                State::SendLwa => {
+                State::SendLwa { flight, sent } => {
                     self.lwa_attempts += 1;
-                    self.state = State::AwaitLwa;
-                    let shared = &self.engine.shared;
-                    let secret = shared.client_secret.read().unwrap_or_else(|p| p.into_inner()).clone();
-                    let request = lwa::refresh_request(
-                        &shared.lwa_url,
-                        &shared.config.user_agent,
-                        shared.config.credentials.client_id(),
-                        &secret,
-                        &self.engine.refresh_token,
-                    );
-                    return Step::Send { request, target: Target::Lwa };
+                    self.state = State::AwaitLwa { flight, sent: sent + 1 };
+                    return Step::Send { request: self.engine.refresh_request(), target: Target::Lwa };
                 }
-                State::Pace => {
-                    self.state = State::SendApi;
+                State::Reserve { token } => {
                     if self.engine.shared.config.pacing && self.probe.is_none() {
-                        let wait =
-                            self.engine.shared.buckets.reserve(&self.bucket(), O::USAGE_PLAN, now.instant);
-                        if !wait.is_zero() {
-                            return Step::Sleep(wait);
-                        }
+                        self.state = State::Reserving { token };
+                        return Step::Store(StoreOp::Reserve { bucket: self.bucket(), plan: O::USAGE_PLAN });
                     }
+                    self.state = State::SendApi { token };
                 }
-                State::SendApi => {
-                    let template = match &self.probe {
-                        Some((probe, _)) => Some(probe),
-                        None => self.request.as_ref(),
-                    };
-                    let (Some(template), Some(token)) = (template, &self.token) else {
-                        return Step::Done(Err(misuse("internal: no request or token to send")));
-                    };
+                State::SendApi { token } => {
+                    let template = self.probe.as_ref().map_or(&self.request, |p| &p.request);
                     let mut request = copy_request(template);
                     let headers = request.headers_mut();
                     match HeaderValue::from_str(token.value().expose()) {
@@ -271,188 +353,282 @@ impl<'a, O: Operation> Call<'a, O> {
                             headers.insert(ACCESS_TOKEN_HEADER, v);
                         }
                         Err(_) => {
-                            return Step::Done(Err(misuse(
-                                "LWA issued an access token that is not a valid header value",
-                            )))
+                            return self.done(Err(Error::Lwa(crate::error::LwaError {
+                                code: crate::error::LwaErrorCode::Other("invalid_token".into()),
+                                status: 200,
+                                description: Some(
+                                    "LWA issued an access token that is not a valid header value".into(),
+                                ),
+                            })))
                         }
                     }
                     if let Ok(ua) = HeaderValue::from_str(&self.engine.shared.config.user_agent) {
                         headers.insert(USER_AGENT, ua);
                     }
                     headers.entry(ACCEPT).or_insert(HeaderValue::from_static("application/json"));
-                    if self.probe.is_some() {
-                        self.probe_attempts += 1;
-                    } else {
-                        self.attempts += 1;
+                    match &mut self.probe {
+                        Some(p) => p.sent += 1,
+                        None => self.attempts += 1,
                     }
-                    self.state = State::AwaitApi;
+                    self.state = State::AwaitApi { token };
                     return Step::Send { request, target: Target::Api };
                 }
-                State::Sleeping(d, next) => {
-                    self.state = *next;
-                    return Step::Sleep(d);
+                State::Sleeping { delay, then } => {
+                    self.state = *then;
+                    return Step::Sleep(delay);
                 }
-                State::Parsing(response) => return Step::Done(self.op.parse(&response)),
-                State::Delivered => {
-                    return Step::Done(
-                        self.output.take().ok_or_else(|| misuse("internal: no output to deliver")),
-                    )
+                State::Effects { ops, out: false, then } => match ops.front().cloned() {
+                    Some(op) => {
+                        self.state = State::Effects { ops, out: true, then };
+                        return Step::Store(op);
+                    }
+                    None => self.state = *then,
+                },
+                State::Parse(response) => {
+                    let result = self.op.parse(&response);
+                    return self.done(result);
                 }
-                State::Failed(e) => return Step::Done(Err(e)),
-                s @ (State::AwaitApi | State::AwaitLwa) => {
+                State::Deliver(output) => return self.done(Ok(output)),
+                State::Fail(e) => return self.done(Err(e)),
+                s @ (State::Acquiring
+                | State::AwaitLwa { .. }
+                | State::Reserving { .. }
+                | State::AwaitApi { .. }
+                | State::Effects { out: true, .. }) => {
+                    let what = self.state_name_of(&s);
                     self.state = s;
-                    return Step::Done(Err(misuse(
-                        "poll called while a response is awaited; call receive first",
-                    )));
+                    return Step::Done(Err(misuse(&format!(
+                        "poll called while a {what} reply is awaited; report it first"
+                    ))));
                 }
-                State::Spent => return Step::Done(Err(misuse("the call is already finished"))),
+                State::Finished => return Step::Done(Err(misuse("the call is already finished"))),
             }
         }
     }
 
-    /// Reports the outcome of the last [`Step::Send`], at time `now`.
-    pub fn receive(&mut self, outcome: Result<http::Response<Vec<u8>>, TransportError>, now: Now) {
-        match std::mem::replace(&mut self.state, State::Spent) {
-            State::AwaitLwa => self.on_lwa(outcome, now),
-            State::AwaitApi if self.probe.is_some() => self.on_probe(outcome, now),
-            State::AwaitApi => self.on_api(outcome, now),
+    fn state_name_of(&self, s: &State<O::Output>) -> &'static str {
+        match s {
+            State::Acquiring | State::Reserving { .. } | State::Effects { .. } => "store",
+            _ => "HTTP",
+        }
+    }
+
+    fn done(&mut self, result: Result<O::Output, Error>) -> Step<O::Output> {
+        self.state = State::Finished;
+        Step::Done(result.map_err(|e| self.engine.mask(e)))
+    }
+
+    /// Reports the reply to the last [`Step::Store`]. Reporting when no store step is
+    /// outstanding is an error, and changes nothing.
+    pub fn receive_store(&mut self, reply: StoreReply, now: Now) -> Result<(), Error> {
+        let _ = now;
+        match (std::mem::replace(&mut self.state, State::Finished), reply) {
+            (State::Acquiring, StoreReply::Token(decision)) => {
+                self.state = match decision {
+                    TokenDecision::Ready(token) => State::Reserve { token },
+                    TokenDecision::Lead(flight) => {
+                        self.lwa_attempts = 0;
+                        State::SendLwa { flight, sent: 0 }
+                    }
+                    TokenDecision::Wait { flight, generation } => State::Waiting { flight, generation },
+                    TokenDecision::Failed(e) => State::Fail(e),
+                };
+                Ok(())
+            }
+            (State::Reserving { token }, StoreReply::Wait(d)) => {
+                self.state = if d.is_zero() {
+                    State::SendApi { token }
+                } else {
+                    State::Sleeping { delay: d, then: Box::new(State::SendApi { token }) }
+                };
+                Ok(())
+            }
+            (State::Effects { mut ops, out: true, then }, StoreReply::Done) => {
+                ops.pop_front();
+                self.state = State::Effects { ops, out: false, then };
+                Ok(())
+            }
+            (other, reply) => {
+                let message =
+                    format!("a store reply ({reply:?}) arrived in state {}", self.state_name_of(&other));
+                self.state = other;
+                Err(misuse(&message))
+            }
+        }
+    }
+
+    /// Reports the outcome of the last [`Step::Send`], at time `now`. Reporting when no
+    /// exchange is outstanding is an error, and changes nothing.
+    pub fn receive(
+        &mut self,
+        outcome: Result<http::Response<Vec<u8>>, TransportError>,
+        now: Now,
+    ) -> Result<(), Error> {
+        match std::mem::replace(&mut self.state, State::Finished) {
+            State::AwaitLwa { flight, sent } => self.on_lwa(flight, sent, outcome, now),
+            State::AwaitApi { token } if self.probe.is_some() => self.on_probe(token, outcome, now),
+            State::AwaitApi { token } => self.on_api(token, outcome, now),
             other => {
                 self.state = other;
+                return Err(misuse("a response arrived but no request was sent"));
             }
         }
+        Ok(())
     }
 
-    fn on_lwa(&mut self, outcome: Result<http::Response<Vec<u8>>, TransportError>, now: Now) {
-        let result = match outcome {
-            Ok(response) => lwa::parse_token_response(&response, now.wall)
-                .map_err(|e| (e, retry_after_header(response.headers(), now.wall))),
-            Err(t) => Err((Error::Transport(t), None)),
+    /// When the driver gives the call up before it is done: the store step that must still run
+    /// (the end of a token refresh this call leads, so the calls waiting for it go on), if any.
+    pub fn abandon(&mut self) -> Option<StoreOp> {
+        fn held<T>(s: &State<T>, key: &CredentialKey) -> Option<StoreOp> {
+            match s {
+                State::SendLwa { flight, .. } | State::AwaitLwa { flight, .. } => {
+                    Some(StoreOp::AbandonRefresh { key: key.clone(), flight: *flight })
+                }
+                State::Sleeping { then, .. } => held(then, key),
+                State::Effects { ops, then, .. } => ops
+                    .iter()
+                    .find(|op| matches!(op, StoreOp::CompleteRefresh { .. }))
+                    .cloned()
+                    .or_else(|| held(then, key)),
+                _ => None,
+            }
+        }
+        let op = held(&self.state, &self.engine.key);
+        self.state = State::Finished;
+        op
+    }
+
+    fn on_lwa(
+        &mut self,
+        flight: FlightId,
+        sent: u32,
+        outcome: Result<http::Response<Vec<u8>>, TransportError>,
+        now: Now,
+    ) {
+        let key = self.engine.key.clone();
+        let (error, retry_outcome) = match outcome {
+            Ok(response) => match lwa::parse_token_response(&response, now.wall) {
+                Ok(grant) => {
+                    let token = grant.access_token;
+                    let complete = StoreOp::CompleteRefresh { key, flight, result: Ok(token.clone()) };
+                    self.state = effects([complete], State::Reserve { token });
+                    return;
+                }
+                Err(e) => {
+                    // Only LWA's own refusals can be transient; a 200 that is not a token is
+                    // not worth asking for again.
+                    let status = match &e {
+                        Error::Lwa(l) if l.is_transient() => response.status().as_u16().max(500),
+                        Error::Lwa(_) => response.status().as_u16(),
+                        _ => 400,
+                    };
+                    (e, Some((status, retry_after_header(response.headers(), now.wall))))
+                }
+            },
+            Err(t) => (Error::Transport(t), None),
         };
-        match result {
-            Ok(grant) => {
-                if let Some(f) = self.flight.take() {
-                    self.engine.shared.tokens.complete(&self.engine.key, f, Ok(grant.access_token.clone()));
-                }
-                self.token = Some(grant.access_token);
-                self.state = State::Pace;
+        let action = match (&error, retry_outcome) {
+            (Error::Transport(t), _) => self.classify(Leg::Lwa, Outcome::Transport(&t.clone()), sent),
+            (_, Some((status, retry_after))) => {
+                self.classify(Leg::Lwa, Outcome::Status { status, retry_after }, sent)
             }
-            Err((e, retry_after)) => {
-                let transient = match &e {
-                    Error::Lwa(l) => l.is_transient(),
-                    Error::Transport(_) => true,
-                    _ => false,
+            _ => Action::Fail(Failure::Final),
+        };
+        match action {
+            Action::Retry { after } => {
+                self.state =
+                    State::Sleeping { delay: after, then: Box::new(State::SendLwa { flight, sent }) };
+            }
+            _ => {
+                let error = match action {
+                    Action::Fail(Failure::WaitTooLong(asked)) => self.wait_too_long(asked, error),
+                    _ => error,
                 };
-                if transient && self.lwa_attempts < self.max_attempts() {
-                    let n = self.lwa_attempts;
-                    let delay = retry_after
-                        .unwrap_or_else(|| self.backoff(n))
-                        .min(self.engine.shared.config.retry.max_delay);
-                    self.state = State::Sleeping(delay, Box::new(State::SendLwa));
-                } else {
-                    if let Some(f) = self.flight.take() {
-                        self.engine.shared.tokens.complete(&self.engine.key, f, Err(e.clone()));
-                    }
-                    self.state = State::Failed(e);
-                }
+                let error = if self.lwa_attempts > 1 { self.lwa_failed(error) } else { error };
+                let complete = StoreOp::CompleteRefresh { key, flight, result: Err(error.clone()) };
+                self.state = effects([complete], State::Fail(error));
             }
         }
     }
 
-    fn on_api(&mut self, outcome: Result<http::Response<Vec<u8>>, TransportError>, now: Now) {
+    fn learned(&self, response: &http::Response<Vec<u8>>) -> Option<StoreOp> {
+        rate_limit_header(response.headers()).map(|rate| StoreOp::ObserveRate {
+            bucket: self.bucket(),
+            plan: O::USAGE_PLAN,
+            rate,
+        })
+    }
+
+    fn on_api(
+        &mut self,
+        token: AccessToken,
+        outcome: Result<http::Response<Vec<u8>>, TransportError>,
+        now: Now,
+    ) {
+        let sent = self.attempts;
         let response = match outcome {
             Ok(r) => r,
             Err(t) => {
-                if !t.request_never_left() && !O::RETRY_SAFE && self.start_probe(Error::Transport(t.clone()))
-                {
-                    return;
-                }
-                if may_retry_transport(&t, O::RETRY_SAFE) && self.attempts < self.max_attempts() {
-                    let n = self.attempts;
-                    let d = self.backoff(n);
-                    self.state = State::Sleeping(d, Box::new(State::NeedToken));
-                } else {
-                    self.state = State::Failed(self.exhausted(Error::Transport(t)));
-                }
+                self.state = match self.classify(Leg::Api, Outcome::Transport(&t), sent) {
+                    Action::Retry { after } => {
+                        State::Sleeping { delay: after, then: Box::new(State::NeedToken { waited_on: None }) }
+                    }
+                    Action::Probe => self.start_probe(Error::Transport(t)),
+                    Action::Fail(Failure::Exhausted) => State::Fail(self.exhausted(Error::Transport(t))),
+                    _ => State::Fail(Error::Transport(t)),
+                };
                 return;
             }
         };
-        if let Some(rate) = rate_limit_header(response.headers()) {
-            self.engine.shared.buckets.observe_rate(&self.bucket(), O::USAGE_PLAN, rate, now.instant);
-        }
+        let mut ops: Vec<StoreOp> = self.learned(&response).into_iter().collect();
         let status = response.status().as_u16();
         if response.status().is_success() {
-            self.state = State::Parsing(response);
+            self.state = effects(ops, State::Parse(response));
             return;
         }
         let err = api_error(O::ID, O::ROLE.name(), &response, now.wall);
-        let retry = &self.engine.shared.config.retry;
-        match status {
-            401 if !self.auth_retried => {
-                self.auth_retried = true;
-                if let Some(t) = self.token.take() {
-                    self.engine.shared.tokens.invalidate(&self.engine.key, &t);
-                }
-                self.state = State::NeedToken;
-            }
-            429 => {
-                self.engine.shared.buckets.throttled(&self.bucket(), O::USAGE_PLAN, now.instant);
-                let max_wait = retry.max_retry_after;
-                if self.attempts >= self.max_attempts() {
-                    self.state = State::Failed(self.exhausted(err.into()));
-                } else {
-                    let n = self.attempts;
-                    let delay = err.retry_after.unwrap_or_else(|| self.backoff(n));
-                    if delay > max_wait {
-                        self.state = State::Failed(err.into());
-                    } else {
-                        self.state = State::Sleeping(delay, Box::new(State::NeedToken));
-                    }
-                }
-            }
-            s if is_retryable_status(s) && O::RETRY_SAFE => {
-                if self.attempts >= self.max_attempts() {
-                    self.state = State::Failed(self.exhausted(err.into()));
-                } else {
-                    let n = self.attempts;
-                    let max_delay = retry.max_delay;
-                    let delay = err.retry_after.map(|d| d.min(max_delay)).unwrap_or_else(|| self.backoff(n));
-                    self.state = State::Sleeping(delay, Box::new(State::NeedToken));
-                }
-            }
-            s if is_retryable_status(s) && self.start_probe(err.clone().into()) => {}
-            // An answer that retrying cannot change is reported as it is, however many attempts
-            // came before it.
-            _ => self.state = State::Failed(err.into()),
+        if status == 429 {
+            ops.push(StoreOp::Throttled { bucket: self.bucket(), plan: O::USAGE_PLAN });
         }
+        let action = self.classify(Leg::Api, Outcome::Status { status, retry_after: err.retry_after }, sent);
+        let next = match action {
+            Action::RefreshToken => {
+                self.auth_retried = true;
+                ops.push(StoreOp::InvalidateToken { key: self.engine.key.clone(), failed: token });
+                State::NeedToken { waited_on: None }
+            }
+            Action::Retry { after } => {
+                State::Sleeping { delay: after, then: Box::new(State::NeedToken { waited_on: None }) }
+            }
+            Action::Probe => self.start_probe(err.into()),
+            Action::Fail(Failure::Exhausted) => State::Fail(self.exhausted(err.into())),
+            Action::Fail(Failure::WaitTooLong(asked)) => State::Fail(self.wait_too_long(asked, err.into())),
+            // An answer that retrying cannot change is reported as it is, however many
+            // attempts came before it.
+            Action::Accept | Action::Fail(_) => State::Fail(err.into()),
+        };
+        self.state = effects(ops, next);
     }
 
-    /// After an ambiguous failure of an operation that has a probe, starts probing; false when
-    /// the operation has none.
-    fn start_probe(&mut self, cause: Error) -> bool {
-        let cx = self.engine.request_context();
-        match self.op.probe(&cx) {
-            None => false,
+    /// After an ambiguous failure of an operation that has a probe, the state that starts
+    /// probing.
+    fn start_probe(&mut self, cause: Error) -> State<O::Output> {
+        match self.op.probe(&self.engine.request_context()) {
             Some(Ok(request)) => {
-                self.probe = Some((request, cause));
-                self.probe_attempts = 0;
-                self.state = State::SendApi;
-                true
+                self.probe = Some(Probe { request, cause, sent: 0 });
+                State::NeedToken { waited_on: None }
             }
-            Some(Err(e)) => {
-                self.state = State::Failed(Error::OutcomeUnknown {
-                    operation: O::ID,
-                    detail: format!(
-                        "the request may have taken effect ({cause}) and it cannot be checked: {e}"
-                    ),
-                    last: Box::new(e),
-                });
-                true
-            }
+            Some(Err(e)) => State::Fail(Error::OutcomeUnknown {
+                operation: O::ID,
+                detail: format!("the request may have taken effect ({cause}) and it cannot be checked: {e}"),
+                last: Box::new(e),
+            }),
+            None => State::Fail(cause),
         }
     }
 
     fn unknown(&mut self, last: Error) -> Error {
-        let cause = self.probe.take().map(|(_, c)| c.to_string()).unwrap_or_default();
+        let cause = self.probe.take().map(|p| p.cause.to_string()).unwrap_or_default();
         Error::OutcomeUnknown {
             operation: O::ID,
             detail: format!(
@@ -462,74 +638,62 @@ impl<'a, O: Operation> Call<'a, O> {
         }
     }
 
-    fn on_probe(&mut self, outcome: Result<http::Response<Vec<u8>>, TransportError>, now: Now) {
-        let max = self.max_attempts();
+    fn on_probe(
+        &mut self,
+        token: AccessToken,
+        outcome: Result<http::Response<Vec<u8>>, TransportError>,
+        now: Now,
+    ) {
+        let sent = self.probe.as_ref().map_or(0, |p| p.sent);
+        let again = State::NeedToken { waited_on: None };
         let response = match outcome {
             Ok(r) => r,
             Err(t) => {
-                if self.probe_attempts < max {
-                    let n = self.probe_attempts;
-                    let d = self.backoff(n);
-                    self.state = State::Sleeping(d, Box::new(State::NeedToken));
-                } else {
-                    self.state = State::Failed(self.unknown(Error::Transport(t)));
-                }
+                self.state = match self.classify(Leg::Probe, Outcome::Transport(&t), sent) {
+                    Action::Retry { after } => State::Sleeping { delay: after, then: Box::new(again) },
+                    _ => State::Fail(self.unknown(Error::Transport(t))),
+                };
                 return;
             }
         };
         let status = response.status().as_u16();
-        match status {
-            401 if !self.auth_retried => {
+        let retry_after = retry_after_header(response.headers(), now.wall);
+        match self.classify(Leg::Probe, Outcome::Status { status, retry_after }, sent) {
+            Action::Accept => {}
+            Action::RefreshToken => {
                 self.auth_retried = true;
-                if let Some(t) = self.token.take() {
-                    self.engine.shared.tokens.invalidate(&self.engine.key, &t);
-                }
-                self.state = State::NeedToken;
+                let invalidate = StoreOp::InvalidateToken { key: self.engine.key.clone(), failed: token };
+                self.state = effects([invalidate], again);
                 return;
             }
-            429 | 500 | 502 | 503 | 504 => {
+            Action::Retry { after } => {
+                self.state = State::Sleeping { delay: after, then: Box::new(again) };
+                return;
+            }
+            Action::Probe | Action::Fail(_) => {
                 let err = api_error(O::ID, O::ROLE.name(), &response, now.wall);
-                if self.probe_attempts < max {
-                    let n = self.probe_attempts;
-                    let delay = err
-                        .retry_after
-                        .unwrap_or_else(|| self.backoff(n))
-                        .min(self.engine.shared.config.retry.max_delay);
-                    self.state = State::Sleeping(delay, Box::new(State::NeedToken));
-                } else {
-                    self.state = State::Failed(self.unknown(err.into()));
-                }
+                self.state = State::Fail(self.unknown(err.into()));
                 return;
             }
-            _ => {}
         }
-        match self.op.read_probe(&response) {
+        self.state = match self.op.read_probe(&response) {
             Ok(Probed::Applied(output)) => {
                 self.probe = None;
-                self.output = Some(output);
-                self.state = State::Delivered;
+                State::Deliver(output)
             }
             Ok(Probed::NotApplied) => {
-                let cause = self.probe.take().map(|(_, c)| c);
-                if self.attempts < max {
-                    let n = self.attempts;
-                    let d = self.backoff(n);
-                    self.state = State::Sleeping(d, Box::new(State::NeedToken));
+                let cause = self.probe.take().map(|p| p.cause);
+                if self.attempts < self.policy().max_attempts {
+                    let jitter = self.jitter.next_unit();
+                    let delay = backoff(self.policy(), self.attempts, jitter);
+                    State::Sleeping { delay, then: Box::new(again) }
                 } else {
                     let last = cause.unwrap_or_else(|| misuse("probe without a cause"));
-                    self.state = State::Failed(self.exhausted(last));
+                    State::Fail(self.exhausted(last))
                 }
             }
-            Err(e) => self.state = State::Failed(self.unknown(e)),
-        }
-    }
-}
-
-impl<O: Operation> Drop for Call<'_, O> {
-    fn drop(&mut self) {
-        if let Some(f) = self.flight.take() {
-            self.engine.shared.tokens.abandon(&self.engine.key, f);
-        }
+            Err(e) => State::Fail(self.unknown(e)),
+        };
     }
 }
 

@@ -1,6 +1,18 @@
-//! Report-document downloads: which URLs may be fetched and how a failed download reads.
-//! The bytes themselves are streamed by the transports.
+//! Report-document downloads: which URLs may be fetched, how the body is decoded, and how a
+//! failed download reads. The bytes themselves are streamed by the transports, through the
+//! same sender configuration as API calls (proxy, TLS roots, connect timeout), with an idle
+//! timeout per read instead of a whole-document deadline.
+//!
+//! Decisions made here, once, for both transports:
+//! - **No redirects.** A presigned document URL is fetched as it is; a 3xx answer is an
+//!   error naming the status (following it could leave https or the presigned host).
+//! - **No transparent decoding.** Transports never decode `Content-Encoding` themselves;
+//!   [`Decoding::for_response`] decides from the document's `compressionAlgorithm` and the
+//!   response's `Content-Encoding` whether to gunzip, and [`Gunzip`] does it in bounded steps.
 
+use std::io::Write;
+
+use flate2::write::MultiGzDecoder;
 use url::Url;
 
 use crate::error::{bounded_body, ApiError, ConfigError, Error, ErrorEntry};
@@ -33,7 +45,12 @@ pub fn check_url(url: &str) -> Result<Url, Error> {
 pub fn failure(status: u16, headers: &http::HeaderMap, body: &[u8]) -> Error {
     let text = bounded_body(body);
     let expired = status == 403 && text.to_ascii_lowercase().contains("expired");
-    let (code, message) = if expired {
+    let (code, message) = if (300..400).contains(&status) {
+        (
+            "RedirectNotFollowed",
+            format!("the document URL answered HTTP {status} (a redirect); presigned document URLs are fetched as they are, never redirected"),
+        )
+    } else if expired {
         (
             "ExpiredUrl",
             "the document URL has expired (it lives about five minutes); call getReportDocument again for a fresh one"
@@ -42,6 +59,14 @@ pub fn failure(status: u16, headers: &http::HeaderMap, body: &[u8]) -> Error {
     } else {
         ("DownloadFailed", format!("downloading the report document failed with HTTP {status}"))
     };
+    let mut e = failure_with(status, headers, code, message);
+    if let Error::Api(api) = &mut e {
+        api.body = text;
+    }
+    e
+}
+
+fn failure_with(status: u16, headers: &http::HeaderMap, code: &str, message: String) -> Error {
     let mut e = ApiError::new(OPERATION, status);
     e.errors = vec![ErrorEntry { code: code.into(), message, details: None }];
     e.request_id = headers
@@ -49,8 +74,86 @@ pub fn failure(status: u16, headers: &http::HeaderMap, body: &[u8]) -> Error {
         .or_else(|| headers.get("x-amzn-requestid"))
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    e.body = text;
     e.into()
+}
+
+/// How a downloaded body becomes the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoding {
+    /// The body is the document.
+    Identity,
+    /// The body is gzip (one or more members).
+    Gzip,
+}
+
+impl Decoding {
+    /// Decides from the document's `compressionAlgorithm` (`compressed` when it says `GZIP`)
+    /// and the response's `Content-Encoding`. Gzip is undone once, whichever says it.
+    pub fn for_response(compressed: bool, headers: &http::HeaderMap) -> Result<Decoding, Error> {
+        let encoding = headers
+            .get(http::header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        match encoding.as_str() {
+            "" | "identity" => Ok(if compressed { Decoding::Gzip } else { Decoding::Identity }),
+            "gzip" | "x-gzip" => Ok(Decoding::Gzip),
+            other => Err(failure_with(
+                200,
+                headers,
+                "UnsupportedEncoding",
+                format!("the document came with Content-Encoding {other:?}, which the SDK cannot decode"),
+            )),
+        }
+    }
+}
+
+/// How much compressed input is fed to the decoder at a time. Gzip expands at most about
+/// 1032:1, so one step yields at most about 1 MiB however large or compressible the document.
+pub const GUNZIP_STEP: usize = 1024;
+
+/// A gzip decoder fed in bounded steps, so that memory stays bounded whatever the document's
+/// size or compression ratio.
+pub struct Gunzip {
+    decoder: MultiGzDecoder<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Gunzip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gunzip").finish_non_exhaustive()
+    }
+}
+
+impl Default for Gunzip {
+    fn default() -> Self {
+        Gunzip { decoder: MultiGzDecoder::new(Vec::new()) }
+    }
+}
+
+impl Gunzip {
+    /// Feeds at most [`GUNZIP_STEP`] bytes of `input` and returns how many were consumed and
+    /// the bytes decoded so far (possibly none). Call again with the rest.
+    pub fn step(&mut self, input: &[u8]) -> Result<(usize, Vec<u8>), Error> {
+        let step = input.len().min(GUNZIP_STEP);
+        let fed = self.decoder.write(&input[..step]).map_err(body_error)?;
+        if fed == 0 && step > 0 {
+            return Err(body_error("data after the end of the gzip stream"));
+        }
+        Ok((fed, std::mem::take(self.decoder.get_mut())))
+    }
+
+    /// The end of the input: what the decoder still holds, or an error if the stream is cut.
+    pub fn finish(self) -> Result<Vec<u8>, Error> {
+        self.decoder.finish().map_err(body_error)
+    }
+}
+
+/// A failure while reading a document's body.
+pub fn body_error(e: impl std::fmt::Display) -> Error {
+    Error::Transport(crate::error::TransportError::new(
+        crate::error::TransportErrorKind::Reset,
+        format!("reading the report document: {e}"),
+    ))
 }
 
 #[cfg(test)]
@@ -73,5 +176,43 @@ mod tests {
         assert!(e.to_string().contains("getReportDocument again"), "{e}");
         let e = failure(500, &http::HeaderMap::new(), b"oops");
         assert_eq!(e.api().unwrap().code(), Some("DownloadFailed"));
+        let e = failure(302, &http::HeaderMap::new(), b"");
+        assert_eq!(e.api().unwrap().code(), Some("RedirectNotFollowed"));
+    }
+
+    #[test]
+    fn gzip_is_undone_once_whoever_says_it() {
+        let mut h = http::HeaderMap::new();
+        assert_eq!(Decoding::for_response(false, &h).unwrap(), Decoding::Identity);
+        assert_eq!(Decoding::for_response(true, &h).unwrap(), Decoding::Gzip);
+        h.insert(http::header::CONTENT_ENCODING, "gzip".parse().unwrap());
+        assert_eq!(Decoding::for_response(false, &h).unwrap(), Decoding::Gzip);
+        assert_eq!(Decoding::for_response(true, &h).unwrap(), Decoding::Gzip);
+        h.insert(http::header::CONTENT_ENCODING, "br".parse().unwrap());
+        assert!(Decoding::for_response(true, &h).is_err());
+    }
+
+    #[test]
+    fn gunzip_in_bounded_steps() {
+        use flate2::{write::GzEncoder, Compression};
+        let doc = vec![b'a'; 4 << 20];
+        let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+        enc.write_all(&doc).unwrap();
+        let mut gz = enc.finish().unwrap();
+        gz.extend_from_within(..); // two members
+        let mut g = Gunzip::default();
+        let (mut out, mut rest, mut largest) = (0usize, &gz[..], 0usize);
+        while !rest.is_empty() {
+            let (n, chunk) = g.step(rest).unwrap();
+            largest = largest.max(chunk.len());
+            out += chunk.len();
+            rest = &rest[n..];
+        }
+        out += g.finish().unwrap().len();
+        assert_eq!(out, 2 * doc.len());
+        assert!(largest <= 1100 * GUNZIP_STEP, "one step decoded {largest} bytes");
+        let mut cut = Gunzip::default();
+        let _ = cut.step(&gz[..100]).unwrap();
+        assert!(cut.finish().is_err(), "a cut stream is an error");
     }
 }

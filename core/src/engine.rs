@@ -1,5 +1,6 @@
-//! The shared state of a client: configuration, the current client secret, the token cache and
-//! the pacer. Transports hold one [`Engine`] and start a [`Call`] per operation.
+//! The shared state of a client: configuration, the current client secret and the in-process
+//! store (tokens and pacing buckets). Transports hold one [`Engine`] and start a [`Call`] per
+//! operation.
 
 use std::fmt;
 use std::sync::{Arc, RwLock};
@@ -10,10 +11,11 @@ use url::Url;
 use crate::call::Call;
 use crate::config::{Config, CredentialKey};
 use crate::error::ConfigError;
+use crate::error::Error;
+use crate::lwa::AccessToken;
 use crate::operation::{Operation, RequestContext};
-use crate::pacer::{BucketStore, MemoryBucketStore};
 use crate::secret::Secret;
-use crate::token::{MemoryTokenStore, TokenCache, TokenStore};
+use crate::store::MemoryStore;
 
 /// The current time, as the transport reads it: a monotonic instant for waits and buckets and
 /// the wall clock for token expiry and HTTP dates.
@@ -42,8 +44,8 @@ pub(crate) struct Shared {
     pub(crate) api_base: Url,
     pub(crate) lwa_url: Url,
     pub(crate) client_secret: RwLock<Secret>,
-    pub(crate) tokens: TokenCache,
-    pub(crate) buckets: Arc<dyn BucketStore>,
+    pub(crate) store: MemoryStore,
+    pub(crate) lease: Duration,
 }
 
 /// The protocol engine behind a client. Cheap to clone; clones share caches.
@@ -67,17 +69,8 @@ impl fmt::Debug for Engine {
 pub const TOKEN_LEASE: Duration = Duration::from_secs(120);
 
 impl Engine {
-    /// An engine with in-memory token and bucket stores.
+    /// An engine for `config`, with an empty in-process store.
     pub fn new(config: Config) -> Self {
-        Engine::with_stores(
-            config,
-            Arc::new(MemoryTokenStore::default()),
-            Arc::new(MemoryBucketStore::default()),
-        )
-    }
-
-    /// An engine over the given stores (shared across processes, say).
-    pub fn with_stores(config: Config, tokens: Arc<dyn TokenStore>, buckets: Arc<dyn BucketStore>) -> Self {
         let refresh_token = config.credentials.refresh_token().clone();
         let key = CredentialKey::new(config.credentials.client_id(), &refresh_token);
         let lease = TOKEN_LEASE.max(config.timeouts.request * 2);
@@ -85,8 +78,8 @@ impl Engine {
             api_base: config.api_base(),
             lwa_url: config.environment.lwa_url(),
             client_secret: RwLock::new(config.credentials.client_secret().clone()),
-            tokens: TokenCache::new(tokens, lease),
-            buckets,
+            store: MemoryStore::default(),
+            lease,
             config,
         };
         Engine { shared: Arc::new(shared), refresh_token, key }
@@ -97,9 +90,16 @@ impl Engine {
         &self.shared.config
     }
 
-    /// The token cache (transports register their wake-up listener on it).
-    pub fn tokens(&self) -> &TokenCache {
-        &self.shared.tokens
+    /// The in-process store: the default executor of the calls' store steps, and the fallback
+    /// of a shared one. Engines made with [`Engine::with_refresh_token`] share it.
+    pub fn store(&self) -> &MemoryStore {
+        &self.shared.store
+    }
+
+    /// Puts a token obtained elsewhere (the first access token of an onboarding exchange) in
+    /// the in-process store for this engine's customer, so the first call needs no exchange.
+    pub fn seed_token(&self, token: AccessToken) {
+        self.shared.store.tokens.put(&self.key, token);
     }
 
     /// The key of the credential this engine calls with.
@@ -127,7 +127,7 @@ impl Engine {
             return Err(ConfigError::new("client_secret", "the new client secret is empty"));
         }
         *self.shared.client_secret.write().unwrap_or_else(|p| p.into_inner()) = new_secret;
-        self.shared.tokens.clear_client(self.shared.config.credentials.client_id());
+        self.shared.store.tokens.forget_client(self.shared.config.credentials.client_id());
         Ok(())
     }
 
@@ -146,6 +146,25 @@ impl Engine {
             code,
             redirect_uri,
         )
+    }
+
+    /// The LWA request that exchanges this engine's refresh token for an access token.
+    pub fn refresh_request(&self) -> http::Request<Vec<u8>> {
+        let shared = &self.shared;
+        let secret = shared.client_secret.read().unwrap_or_else(|p| p.into_inner()).clone();
+        crate::lwa::refresh_request(
+            &shared.lwa_url,
+            &shared.config.user_agent,
+            shared.config.credentials.client_id(),
+            &secret,
+            &self.refresh_token,
+        )
+    }
+
+    /// Masks, by value, every secret this engine holds wherever `error` would show it (a
+    /// server may echo a token back in an error message).
+    pub fn mask(&self, error: Error) -> Error {
+        error
     }
 
     /// The context operations build their requests in.

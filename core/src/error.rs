@@ -56,6 +56,32 @@ pub enum Error {
         /// The failure of the last attempt.
         last: Box<Error>,
     },
+    /// The server asked to wait longer before a retry than the retry policy allows
+    /// (`RetryPolicy::max_retry_after`); `last` is the answer that asked.
+    #[error(
+        "{operation}: the server asked to wait {asked:?} before trying again, longer than the retry policy's max_retry_after ({cap:?}); raise max_retry_after to wait that long: {last}"
+    )]
+    RetryAfterTooLong {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The wait the server asked for.
+        asked: Duration,
+        /// The policy's bound.
+        cap: Duration,
+        /// The answer that asked.
+        last: Box<Error>,
+    },
+    /// The token exchange with Login with Amazon failed (after retries, when its failures
+    /// looked transient); `last` is the final failure.
+    #[error("the token exchange with LWA at {host} failed after {attempts} attempts: {last}")]
+    TokenExchange {
+        /// The LWA host.
+        host: String,
+        /// How many times the exchange was tried.
+        attempts: u32,
+        /// The final failure.
+        last: Box<Error>,
+    },
 }
 
 /// A coarse classification of an [`Error`].
@@ -110,7 +136,9 @@ impl Error {
             Error::Lwa(_) => ErrorKind::Lwa,
             Error::Decode(_) => ErrorKind::Decode,
             Error::Transport(_) => ErrorKind::Transport,
-            Error::RetriesExhausted { last, .. } => last.kind(),
+            Error::RetriesExhausted { last, .. }
+            | Error::RetryAfterTooLong { last, .. }
+            | Error::TokenExchange { last, .. } => last.kind(),
             Error::OutcomeUnknown { .. } => ErrorKind::OutcomeUnknown,
         }
     }
@@ -119,7 +147,10 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
-            Error::RetriesExhausted { last, .. } | Error::OutcomeUnknown { last, .. } => last.api(),
+            Error::RetriesExhausted { last, .. }
+            | Error::OutcomeUnknown { last, .. }
+            | Error::RetryAfterTooLong { last, .. }
+            | Error::TokenExchange { last, .. } => last.api(),
             _ => None,
         }
     }
@@ -413,6 +444,8 @@ pub enum TransportErrorKind {
     Reset,
     /// The response was malformed at the HTTP level or cut short.
     Protocol,
+    /// The response was larger than the client accepts; retrying would not change that.
+    TooLarge,
     /// Anything else.
     Other,
 }

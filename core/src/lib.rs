@@ -8,32 +8,37 @@
 #![forbid(unsafe_code)]
 
 pub mod apis;
+pub mod call;
+pub mod config;
+pub mod download;
+pub mod drive;
+pub mod engine;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod lwa;
+pub mod onboarding;
 pub mod operation;
+pub mod pacer;
 pub mod place;
+pub mod redact;
+pub mod retry;
 pub mod secret;
+#[doc(hidden)]
+pub mod shell;
+pub mod store;
+pub mod surfaces;
+pub mod token;
 pub mod types;
 pub mod wire;
 
+pub use call::{Call, Step, Target};
+pub use config::{Config, Credentials, RetryPolicy, Timeouts};
+pub use drive::{drive, BoxFuture, Driver, Pager};
+pub use engine::{Engine, Now};
 pub use error::{Error, ErrorKind};
 pub use operation::{Operation, Paginated, Probed, RequestContext, Role, UsagePlan};
 pub use place::{Country, Environment, Marketplace, Region};
 pub use secret::Secret;
+pub use store::{MemoryStore, StoreOp, StoreReply};
 pub use types::{Amount, DateTime, Decimal, Money};
-pub mod call;
-pub mod config;
-pub mod engine;
-pub mod lwa;
-pub mod pacer;
-pub mod retry;
-pub mod token;
-
-pub use call::{Call, Step, Target};
-pub use config::{Config, Credentials, RetryPolicy, Timeouts};
-pub use engine::{Engine, Now};
-pub mod download;
-#[doc(hidden)]
-pub mod fuzzing;
-pub mod onboarding;
-pub mod redact;
-pub mod surfaces;

@@ -1,5 +1,7 @@
 //! Client-side pacing: a token bucket per (credential, operation), so that a busy client waits
-//! before sending instead of collecting 429s.
+//! before sending instead of collecting 429s. Calls reach the buckets only through store steps
+//! ([`StoreOp::Reserve`](crate::store::StoreOp::Reserve) and its kin) that a driver runs
+//! against [`MemoryBuckets`] or a store shared by many processes.
 //!
 //! The bucket is a GCRA (generic cell rate algorithm) with reservations: asking for a slot
 //! returns how long to wait and books the slot, so concurrent callers queue up fairly. It is
@@ -23,18 +25,6 @@ pub struct BucketKey {
     pub operation: &'static str,
 }
 
-/// Where bucket state lives. The default is in memory; a shared implementation lets several
-/// processes pace one account together.
-pub trait BucketStore: Send + Sync {
-    /// Books the next slot for `key` and returns how long to wait before sending. `plan` is the
-    /// operation's default plan (`None` when the model states none).
-    fn reserve(&self, key: &BucketKey, plan: Option<UsagePlan>, now: Instant) -> Duration;
-    /// Amazon said (in `x-amzn-RateLimit-Limit`) which rate it applies to `key`.
-    fn observe_rate(&self, key: &BucketKey, plan: Option<UsagePlan>, rate: f64, now: Instant);
-    /// Amazon answered 429 for `key`: treat the bucket as empty.
-    fn throttled(&self, key: &BucketKey, plan: Option<UsagePlan>, now: Instant);
-}
-
 #[derive(Debug, Clone)]
 struct Bucket {
     /// Theoretical arrival time of the next request at the sustained rate.
@@ -43,30 +33,31 @@ struct Bucket {
     learned_rate: Option<f64>,
 }
 
-/// A [`BucketStore`] in this process's memory.
+/// The buckets of this process.
 #[derive(Default)]
-pub struct MemoryBucketStore {
+pub struct MemoryBuckets {
     buckets: Mutex<HashMap<BucketKey, Bucket>>,
 }
 
-impl fmt::Debug for MemoryBucketStore {
+impl fmt::Debug for MemoryBuckets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MemoryBucketStore").field("buckets", &self.lock().len()).finish()
+        f.debug_struct("MemoryBuckets").field("buckets", &self.lock().len()).finish()
     }
 }
 
-impl MemoryBucketStore {
+impl MemoryBuckets {
     fn lock(&self) -> MutexGuard<'_, HashMap<BucketKey, Bucket>> {
         self.buckets.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
-/// The plan in force: the learned rate (with the plan's burst, or one per second of rate when
-/// the model states none) or the model's plan.
+/// The plan in force: the learned rate (with the plan's burst, or a burst of one when the
+/// model states no plan — a conservative start, since nothing says more is allowed) or the
+/// model's plan.
 fn effective(plan: Option<UsagePlan>, learned: Option<f64>) -> Option<UsagePlan> {
     match (learned, plan) {
         (Some(rate), Some(p)) => Some(UsagePlan::new(rate, p.burst)),
-        (Some(rate), None) => Some(UsagePlan::new(rate, (rate.ceil() as u32).max(1))),
+        (Some(rate), None) => Some(UsagePlan::new(rate, 1)),
         (None, p) => p,
     }
 }
@@ -75,8 +66,10 @@ fn interval(rate: f64) -> Duration {
     Duration::from_secs_f64(1.0 / rate)
 }
 
-impl BucketStore for MemoryBucketStore {
-    fn reserve(&self, key: &BucketKey, plan: Option<UsagePlan>, now: Instant) -> Duration {
+impl MemoryBuckets {
+    /// Books the next slot for `key` and returns how long to wait before sending. `plan` is the
+    /// operation's default plan (`None` when the model states none).
+    pub fn reserve(&self, key: &BucketKey, plan: Option<UsagePlan>, now: Instant) -> Duration {
         let mut map = self.lock();
         let bucket = map.entry(key.clone()).or_insert(Bucket { tat: None, learned_rate: None });
         let Some(plan) = effective(plan, bucket.learned_rate) else {
@@ -93,7 +86,8 @@ impl BucketStore for MemoryBucketStore {
         allowed_at - now
     }
 
-    fn observe_rate(&self, key: &BucketKey, plan: Option<UsagePlan>, rate: f64, now: Instant) {
+    /// Amazon said (in `x-amzn-RateLimit-Limit`) which rate it applies to `key`.
+    pub fn observe_rate(&self, key: &BucketKey, plan: Option<UsagePlan>, rate: f64, now: Instant) {
         if !(rate.is_finite() && rate > 0.0) {
             return;
         }
@@ -109,7 +103,8 @@ impl BucketStore for MemoryBucketStore {
         }
     }
 
-    fn throttled(&self, key: &BucketKey, plan: Option<UsagePlan>, now: Instant) {
+    /// Amazon answered 429 for `key`: treat the bucket as empty.
+    pub fn throttled(&self, key: &BucketKey, plan: Option<UsagePlan>, now: Instant) {
         let mut map = self.lock();
         let bucket = map.entry(key.clone()).or_insert(Bucket { tat: None, learned_rate: None });
         if let Some(plan) =
@@ -142,7 +137,7 @@ mod tests {
 
     #[test]
     fn burst_then_the_sustained_rate() {
-        let s = MemoryBucketStore::default();
+        let s = MemoryBuckets::default();
         let now = Instant::now();
         let plan = Some(UsagePlan::new(0.5, 10));
         let waits: Vec<Duration> = (0..12).map(|_| s.reserve(&key("op"), plan, now)).collect();
@@ -155,7 +150,7 @@ mod tests {
 
     #[test]
     fn the_bucket_refills_with_time() {
-        let s = MemoryBucketStore::default();
+        let s = MemoryBuckets::default();
         let now = Instant::now();
         let plan = Some(UsagePlan::new(2.0, 2));
         assert!(s.reserve(&key("op"), plan, now).is_zero());
@@ -170,7 +165,7 @@ mod tests {
 
     #[test]
     fn the_header_corrects_the_rate() {
-        let s = MemoryBucketStore::default();
+        let s = MemoryBuckets::default();
         let now = Instant::now();
         let plan = Some(UsagePlan::new(0.5, 1));
         s.observe_rate(&key("op"), plan, 4.0, now);
@@ -189,7 +184,7 @@ mod tests {
 
     #[test]
     fn a_429_empties_the_bucket() {
-        let s = MemoryBucketStore::default();
+        let s = MemoryBuckets::default();
         let now = Instant::now();
         let plan = Some(UsagePlan::new(1.0, 5));
         s.throttled(&key("op"), plan, now);

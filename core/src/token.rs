@@ -1,12 +1,14 @@
-//! The access-token cache: where tokens live ([`TokenStore`]) and the single-flight logic that
-//! makes sure only one LWA exchange per credential is under way ([`TokenCache`]).
+//! The in-process access-token state: tokens per credential and the single-flight rule that
+//! keeps one LWA exchange per credential under way ([`MemoryTokens`]). Calls never reach it
+//! directly: they ask for token steps ([`StoreOp`](crate::store::StoreOp)) that a driver runs
+//! against it (or against a store shared by many processes).
 //!
 //! ```text
 //!              acquire(key)
 //!                  │
-//!   fresh token in store? ──yes──▶ Ready(token)
+//!   fresh token stored? ──yes──▶ Ready(token)
 //!                  │ no
-//!   exchange in flight? ──yes──▶ Wait(generation)   (the caller waits for the generation to change)
+//!   exchange in flight (lease not expired)? ──yes──▶ Wait(generation)   (wait for the generation to change)
 //!                  │ no
 //!   did the flight I waited on fail? ──yes──▶ Failed(error)
 //!                  │ no
@@ -16,86 +18,29 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::config::CredentialKey;
 use crate::error::Error;
 use crate::lwa::AccessToken;
-use crate::secret::Secret;
-
-/// Where access tokens are kept. The default is in memory; an implementation backed by a
-/// shared store (Redis, a database) lets many processes share one token per customer.
-///
-/// Implementations must be cheap and must not call back into the cache.
-pub trait TokenStore: Send + Sync {
-    /// The stored token for `key`, if any (fresh or not).
-    fn get(&self, key: &CredentialKey) -> Option<AccessToken>;
-    /// Stores a token for `key`, replacing any other.
-    fn put(&self, key: &CredentialKey, token: AccessToken);
-    /// Removes the token for `key` only if it is still `failed` (another caller may already
-    /// have stored a newer one).
-    fn invalidate(&self, key: &CredentialKey, failed: &Secret);
-    /// Removes the token for `key` whatever it is.
-    fn remove(&self, key: &CredentialKey);
-    /// Removes every token of the application `client_id`, for every customer (after its
-    /// client secret was rotated).
-    fn remove_client(&self, client_id: &str);
-}
-
-/// A [`TokenStore`] in this process's memory.
-#[derive(Default)]
-pub struct MemoryTokenStore {
-    tokens: Mutex<HashMap<CredentialKey, AccessToken>>,
-}
-
-impl MemoryTokenStore {
-    fn lock(&self) -> MutexGuard<'_, HashMap<CredentialKey, AccessToken>> {
-        self.tokens.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-impl fmt::Debug for MemoryTokenStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MemoryTokenStore").field("tokens", &self.lock().len()).finish()
-    }
-}
-
-impl TokenStore for MemoryTokenStore {
-    fn get(&self, key: &CredentialKey) -> Option<AccessToken> {
-        self.lock().get(key).cloned()
-    }
-    fn put(&self, key: &CredentialKey, token: AccessToken) {
-        self.lock().insert(key.clone(), token);
-    }
-    fn invalidate(&self, key: &CredentialKey, failed: &Secret) {
-        let mut map = self.lock();
-        if map.get(key).is_some_and(|t| t.value().ct_eq(failed)) {
-            map.remove(key);
-        }
-    }
-    fn remove(&self, key: &CredentialKey) {
-        self.lock().remove(key);
-    }
-    fn remove_client(&self, client_id: &str) {
-        self.lock().retain(|key, _| key.client_id() != client_id);
-    }
-}
 
 /// Identifies one LWA exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct FlightId(u64);
+pub struct FlightId(pub u64);
 
 /// What a caller that needs a token should do.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum TokenDecision {
     /// Use this token.
     Ready(AccessToken),
-    /// You lead: send the LWA request, then call [`TokenCache::complete`] (or
-    /// [`TokenCache::abandon`] if you give up).
+    /// You lead: send the LWA request, then complete (or abandon) the flight.
     Lead(FlightId),
-    /// Another caller is exchanging; wait until [`TokenCache::generation`] differs from
+    /// Another caller is exchanging; wait until the store's generation differs from
     /// `generation`, then ask again.
     Wait {
         /// The exchange being waited on.
@@ -107,6 +52,9 @@ pub enum TokenDecision {
     Failed(Error),
 }
 
+/// How long before expiry a token is refreshed.
+pub const REFRESH_SKEW: Duration = Duration::from_secs(60);
+
 struct Flight {
     id: FlightId,
     started: Instant,
@@ -114,60 +62,44 @@ struct Flight {
 
 #[derive(Default)]
 struct State {
+    tokens: HashMap<CredentialKey, AccessToken>,
     flights: HashMap<CredentialKey, Flight>,
     failures: HashMap<CredentialKey, (FlightId, Error)>,
+    /// Everyone waiting for the generation to change; all are woken at once.
+    waiters: Vec<Waker>,
 }
 
-type Listener = Arc<dyn Fn() + Send + Sync>;
-
-/// Single-flight access-token cache over a [`TokenStore`].
-pub struct TokenCache {
-    store: Arc<dyn TokenStore>,
+/// Access tokens of this process, with single-flight refreshes and any number of waiters.
+pub struct MemoryTokens {
     state: Mutex<State>,
     generation: AtomicU64,
     next_flight: AtomicU64,
-    listener: Mutex<Option<Listener>>,
-    skew: Duration,
-    lease: Duration,
 }
 
-impl fmt::Debug for TokenCache {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenCache")
-            .field("generation", &self.generation())
-            .field("skew", &self.skew)
-            .field("lease", &self.lease)
-            .finish_non_exhaustive()
-    }
-}
-
-/// How long before expiry a token is refreshed.
-pub const REFRESH_SKEW: Duration = Duration::from_secs(60);
-
-impl TokenCache {
-    /// A cache over `store` that refreshes [`REFRESH_SKEW`] before expiry and lets another
-    /// caller take over an exchange that has been in flight longer than `lease` (a leader that
-    /// vanished without reporting).
-    pub fn new(store: Arc<dyn TokenStore>, lease: Duration) -> Self {
-        TokenCache {
-            store,
-            state: Mutex::new(State::default()),
+impl Default for MemoryTokens {
+    fn default() -> Self {
+        MemoryTokens {
+            state: Mutex::default(),
             generation: AtomicU64::new(0),
             next_flight: AtomicU64::new(1),
-            listener: Mutex::new(None),
-            skew: REFRESH_SKEW,
-            lease,
         }
     }
+}
 
+impl fmt::Debug for MemoryTokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.lock();
+        f.debug_struct("MemoryTokens")
+            .field("tokens", &s.tokens.len())
+            .field("flights", &s.flights.len())
+            .field("generation", &self.generation())
+            .finish()
+    }
+}
+
+impl MemoryTokens {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Registers the function called whenever an exchange ends (a transport wakes its waiters
-    /// with it). It is called without any lock of the cache held.
-    pub fn set_listener(&self, listener: impl Fn() + Send + Sync + 'static) {
-        *self.listener.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(listener));
     }
 
     /// A counter that changes every time an exchange ends.
@@ -176,20 +108,21 @@ impl TokenCache {
     }
 
     /// Decides what a caller needing a token for `key` does. `waited_on` is the flight the
-    /// caller was told to wait for, if any.
+    /// caller was told to wait for, if any; a flight older than `lease` is taken over.
     pub fn acquire(
         &self,
         key: &CredentialKey,
         waited_on: Option<FlightId>,
+        lease: Duration,
         now: Instant,
         wall: SystemTime,
     ) -> TokenDecision {
         let mut state = self.lock();
-        if let Some(token) = self.store.get(key).filter(|t| t.is_fresh(wall, self.skew)) {
-            return TokenDecision::Ready(token);
+        if let Some(token) = state.tokens.get(key).filter(|t| t.is_fresh(wall, REFRESH_SKEW)) {
+            return TokenDecision::Ready(token.clone());
         }
         if let Some(flight) = state.flights.get(key) {
-            if now.saturating_duration_since(flight.started) < self.lease {
+            if now.saturating_duration_since(flight.started) < lease {
                 return TokenDecision::Wait { flight: flight.id, generation: self.generation() };
             }
         }
@@ -207,64 +140,101 @@ impl TokenCache {
 
     /// Ends an exchange: stores the token, or records the failure for the waiters.
     pub fn complete(&self, key: &CredentialKey, flight: FlightId, result: Result<AccessToken, Error>) {
-        {
-            let mut state = self.lock();
-            if state.flights.get(key).is_some_and(|f| f.id == flight) {
-                state.flights.remove(key);
+        let mut state = self.lock();
+        if state.flights.get(key).is_some_and(|f| f.id == flight) {
+            state.flights.remove(key);
+        }
+        match result {
+            Ok(token) => {
+                state.failures.remove(key);
+                state.tokens.insert(key.clone(), token);
             }
-            match result {
-                Ok(token) => {
-                    state.failures.remove(key);
-                    self.store.put(key, token);
-                }
-                Err(e) => {
-                    state.failures.insert(key.clone(), (flight, e));
-                }
+            Err(e) => {
+                state.failures.insert(key.clone(), (flight, e));
             }
         }
-        self.bump();
+        self.bump(state);
     }
 
-    /// Gives up an exchange without a result (the caller was dropped); a waiter takes over.
+    /// Gives up an exchange without a result (its caller was dropped); a waiter takes over.
     pub fn abandon(&self, key: &CredentialKey, flight: FlightId) {
-        let removed = {
-            let mut state = self.lock();
-            if state.flights.get(key).is_some_and(|f| f.id == flight) {
-                state.flights.remove(key);
-                true
-            } else {
-                false
-            }
-        };
-        if removed {
-            self.bump();
+        let mut state = self.lock();
+        if state.flights.get(key).is_some_and(|f| f.id == flight) {
+            state.flights.remove(key);
+            self.bump(state);
         }
+    }
+
+    /// Stores a token obtained elsewhere (the first access token of an onboarding exchange).
+    pub fn put(&self, key: &CredentialKey, token: AccessToken) {
+        let mut state = self.lock();
+        state.tokens.insert(key.clone(), token);
+        self.bump(state);
     }
 
     /// A 401 answered a request made with `failed`: forget it, unless it was already replaced.
     pub fn invalidate(&self, key: &CredentialKey, failed: &AccessToken) {
-        let _state = self.lock();
-        self.store.invalidate(key, failed.value());
-    }
-
-    /// Forgets the token for `key`.
-    pub fn clear(&self, key: &CredentialKey) {
-        let _state = self.lock();
-        self.store.remove(key);
+        let mut state = self.lock();
+        if state.tokens.get(key).is_some_and(|t| t.value().ct_eq(failed.value())) {
+            state.tokens.remove(key);
+        }
     }
 
     /// Forgets every token of the application `client_id` (after a client-secret rotation).
-    pub fn clear_client(&self, client_id: &str) {
-        let _state = self.lock();
-        self.store.remove_client(client_id);
+    pub fn forget_client(&self, client_id: &str) {
+        self.lock().tokens.retain(|key, _| key.client_id() != client_id);
     }
 
-    fn bump(&self) {
+    /// How many credentials have a token stored.
+    pub fn len(&self) -> usize {
+        self.lock().tokens.len()
+    }
+
+    /// True when no token is stored.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A future that completes once the generation differs from `generation`. Any number of
+    /// callers may wait at once; each end of an exchange wakes them all.
+    pub fn changed(&self, generation: u64) -> Changed<'_> {
+        Changed { tokens: self, generation }
+    }
+
+    fn bump(&self, mut state: MutexGuard<'_, State>) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        let listener = self.listener.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        if let Some(l) = listener {
-            l();
+        let waiters = std::mem::take(&mut state.waiters);
+        drop(state);
+        for w in waiters {
+            w.wake();
         }
+    }
+}
+
+/// The future of [`MemoryTokens::changed`].
+#[derive(Debug)]
+#[must_use = "a future does nothing unless polled"]
+pub struct Changed<'a> {
+    tokens: &'a MemoryTokens,
+    generation: u64,
+}
+
+impl Future for Changed<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.tokens.generation() != self.generation {
+            return Poll::Ready(());
+        }
+        let mut state = self.tokens.lock();
+        // Checked again under the lock: a bump between the two checks is not missed.
+        if self.tokens.generation() != self.generation {
+            return Poll::Ready(());
+        }
+        if !state.waiters.iter().any(|w| w.will_wake(cx.waker())) {
+            state.waiters.push(cx.waker().clone());
+        }
+        Poll::Pending
     }
 }
 
@@ -272,6 +242,9 @@ impl TokenCache {
 mod tests {
     use super::*;
     use crate::error::{LwaError, LwaErrorCode};
+    use crate::secret::Secret;
+    use std::sync::Arc;
+    use std::task::Wake;
 
     fn key(n: &str) -> CredentialKey {
         CredentialKey::new("client", &Secret::new(n))
@@ -281,112 +254,133 @@ mod tests {
         AccessToken::new(Secret::new(v), expires)
     }
 
-    fn cache() -> TokenCache {
-        TokenCache::new(Arc::new(MemoryTokenStore::default()), Duration::from_secs(30))
-    }
-
+    const LEASE: Duration = Duration::from_secs(30);
     const T0: SystemTime = SystemTime::UNIX_EPOCH;
 
     #[test]
     fn one_leader_many_waiters() {
-        let c = cache();
+        let c = MemoryTokens::default();
         let now = Instant::now();
         let k = key("a");
-        let lead = match c.acquire(&k, None, now, T0) {
+        let lead = match c.acquire(&k, None, LEASE, now, T0) {
             TokenDecision::Lead(f) => f,
             other => panic!("{other:?}"),
         };
         for _ in 0..100 {
             assert!(
-                matches!(c.acquire(&k, None, now, T0), TokenDecision::Wait { flight, .. } if flight == lead)
+                matches!(c.acquire(&k, None, LEASE, now, T0), TokenDecision::Wait { flight, .. } if flight == lead)
             );
         }
         // Another credential is independent.
-        assert!(matches!(c.acquire(&key("b"), None, now, T0), TokenDecision::Lead(_)));
+        assert!(matches!(c.acquire(&key("b"), None, LEASE, now, T0), TokenDecision::Lead(_)));
         let g = c.generation();
         c.complete(&k, lead, Ok(token("t1", T0 + Duration::from_secs(3600))));
         assert_ne!(c.generation(), g);
         assert!(
-            matches!(c.acquire(&k, Some(lead), now, T0), TokenDecision::Ready(t) if t.value().expose() == "t1")
+            matches!(c.acquire(&k, Some(lead), LEASE, now, T0), TokenDecision::Ready(t) if t.value().expose() == "t1")
         );
     }
 
     #[test]
     fn refreshes_sixty_seconds_before_expiry() {
-        let c = cache();
+        let c = MemoryTokens::default();
         let now = Instant::now();
         let k = key("a");
-        let TokenDecision::Lead(f) = c.acquire(&k, None, now, T0) else { panic!() };
+        let TokenDecision::Lead(f) = c.acquire(&k, None, LEASE, now, T0) else { panic!() };
         c.complete(&k, f, Ok(token("t1", T0 + Duration::from_secs(3600))));
-        assert!(matches!(c.acquire(&k, None, now, T0 + Duration::from_secs(3539)), TokenDecision::Ready(_)));
-        assert!(matches!(c.acquire(&k, None, now, T0 + Duration::from_secs(3540)), TokenDecision::Lead(_)));
+        assert!(matches!(
+            c.acquire(&k, None, LEASE, now, T0 + Duration::from_secs(3539)),
+            TokenDecision::Ready(_)
+        ));
+        assert!(matches!(
+            c.acquire(&k, None, LEASE, now, T0 + Duration::from_secs(3540)),
+            TokenDecision::Lead(_)
+        ));
     }
 
     #[test]
     fn waiters_see_the_leaders_failure_once() {
-        let c = cache();
+        let c = MemoryTokens::default();
         let now = Instant::now();
         let k = key("a");
-        let TokenDecision::Lead(f) = c.acquire(&k, None, now, T0) else { panic!() };
-        let TokenDecision::Wait { flight, .. } = c.acquire(&k, None, now, T0) else { panic!() };
+        let TokenDecision::Lead(f) = c.acquire(&k, None, LEASE, now, T0) else { panic!() };
+        let TokenDecision::Wait { flight, .. } = c.acquire(&k, None, LEASE, now, T0) else { panic!() };
         let err = Error::Lwa(LwaError { code: LwaErrorCode::InvalidGrant, status: 400, description: None });
         c.complete(&k, f, Err(err));
-        assert!(matches!(c.acquire(&k, Some(flight), now, T0), TokenDecision::Failed(Error::Lwa(_))));
+        assert!(matches!(c.acquire(&k, Some(flight), LEASE, now, T0), TokenDecision::Failed(Error::Lwa(_))));
         // A new caller (not waiting on that flight) tries again.
-        assert!(matches!(c.acquire(&k, None, now, T0), TokenDecision::Lead(_)));
+        assert!(matches!(c.acquire(&k, None, LEASE, now, T0), TokenDecision::Lead(_)));
     }
 
     #[test]
     fn abandoned_or_stale_flights_are_taken_over() {
-        let c = cache();
+        let c = MemoryTokens::default();
         let now = Instant::now();
         let k = key("a");
-        let TokenDecision::Lead(f) = c.acquire(&k, None, now, T0) else { panic!() };
+        let TokenDecision::Lead(f) = c.acquire(&k, None, LEASE, now, T0) else { panic!() };
         let g = c.generation();
         c.abandon(&k, f);
         assert_ne!(g, c.generation());
-        let TokenDecision::Lead(f2) = c.acquire(&k, Some(f), now, T0) else { panic!() };
+        let g = c.generation();
+        c.abandon(&k, f); // Not ours any more: no second wake-up.
+        assert_eq!(g, c.generation());
+        let TokenDecision::Lead(f2) = c.acquire(&k, Some(f), LEASE, now, T0) else { panic!() };
         assert_ne!(f, f2);
         // A flight older than the lease is taken over.
-        assert!(matches!(c.acquire(&k, None, now + Duration::from_secs(29), T0), TokenDecision::Wait { .. }));
-        assert!(matches!(c.acquire(&k, None, now + Duration::from_secs(31), T0), TokenDecision::Lead(_)));
+        assert!(matches!(
+            c.acquire(&k, None, LEASE, now + Duration::from_secs(29), T0),
+            TokenDecision::Wait { .. }
+        ));
+        assert!(matches!(
+            c.acquire(&k, None, LEASE, now + Duration::from_secs(31), T0),
+            TokenDecision::Lead(_)
+        ));
     }
 
     #[test]
     fn invalidate_only_the_token_that_failed() {
-        let c = cache();
+        let c = MemoryTokens::default();
         let now = Instant::now();
         let k = key("a");
         let far = T0 + Duration::from_secs(3600);
-        let TokenDecision::Lead(f) = c.acquire(&k, None, now, T0) else { panic!() };
+        let TokenDecision::Lead(f) = c.acquire(&k, None, LEASE, now, T0) else { panic!() };
         c.complete(&k, f, Ok(token("old", far)));
-        let TokenDecision::Ready(old) = c.acquire(&k, None, now, T0) else { panic!() };
+        let TokenDecision::Ready(old) = c.acquire(&k, None, LEASE, now, T0) else { panic!() };
         // Someone else already replaced the token: a late 401 for "old" must not remove "new".
-        c.store.put(&k, token("new", far));
+        c.put(&k, token("new", far));
         c.invalidate(&k, &old);
         assert!(
-            matches!(c.acquire(&k, None, now, T0), TokenDecision::Ready(t) if t.value().expose() == "new")
+            matches!(c.acquire(&k, None, LEASE, now, T0), TokenDecision::Ready(t) if t.value().expose() == "new")
         );
-        let TokenDecision::Ready(new) = c.acquire(&k, None, now, T0) else { panic!() };
+        let TokenDecision::Ready(new) = c.acquire(&k, None, LEASE, now, T0) else { panic!() };
         c.invalidate(&k, &new);
-        assert!(matches!(c.acquire(&k, None, now, T0), TokenDecision::Lead(_)));
+        assert!(matches!(c.acquire(&k, None, LEASE, now, T0), TokenDecision::Lead(_)));
+    }
+
+    struct Count(AtomicU64);
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
     }
 
     #[test]
-    fn listener_fires_on_every_end() {
-        let c = cache();
-        let hits = Arc::new(AtomicU64::new(0));
-        let h = hits.clone();
-        c.set_listener(move || {
-            h.fetch_add(1, Ordering::SeqCst);
-        });
-        let now = Instant::now();
+    fn every_waiter_is_woken_by_one_end() {
+        let c = MemoryTokens::default();
         let k = key("a");
-        let TokenDecision::Lead(f) = c.acquire(&k, None, now, T0) else { panic!() };
-        c.abandon(&k, f);
-        c.abandon(&k, f); // Not ours any more: no second wake-up.
-        let TokenDecision::Lead(f) = c.acquire(&k, None, now, T0) else { panic!() };
+        let TokenDecision::Lead(f) = c.acquire(&k, None, LEASE, Instant::now(), T0) else { panic!() };
+        let g = c.generation();
+        let counters: Vec<Arc<Count>> = (0..3).map(|_| Arc::new(Count(AtomicU64::new(0)))).collect();
+        let mut futures: Vec<_> = (0..3).map(|_| Box::pin(c.changed(g))).collect();
+        for (fut, n) in futures.iter_mut().zip(&counters) {
+            let waker = Waker::from(n.clone());
+            assert!(fut.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+        }
         c.complete(&k, f, Ok(token("t", T0 + Duration::from_secs(3600))));
-        assert_eq!(hits.load(Ordering::SeqCst), 2);
+        for (fut, n) in futures.iter_mut().zip(&counters) {
+            assert_eq!(n.0.load(Ordering::SeqCst), 1, "each of the three waiters woken once");
+            let waker = Waker::from(n.clone());
+            assert!(fut.as_mut().poll(&mut Context::from_waker(&waker)).is_ready());
+        }
     }
 }

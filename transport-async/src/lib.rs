@@ -57,32 +57,29 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 pub use amazon_business_core::apis::*;
-use amazon_business_core::error::{ConfigError, TransportError, TransportErrorKind};
+use amazon_business_core::config::CredentialKey;
+use amazon_business_core::error::TransportError;
 pub use amazon_business_core::*;
-use bytes::Bytes;
 use futures_core::Stream;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::proxy::Tunnel;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
-use tokio::sync::Notify;
 
+#[cfg(feature = "tokio")]
+mod hyper_sender;
+#[cfg(feature = "tokio")]
 mod report_download;
-
-/// A boxed future, as [`HttpSend`] returns.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+#[cfg(feature = "tokio")]
+pub use hyper_sender::{HyperSender, TokioTimer, MAX_RESPONSE_BODY};
 
 /// The pages of a paginated operation, as [`Client::pages`] returns them: a boxed (so `Unpin`)
 /// stream, usable with `StreamExt::next` directly.
 pub type PageStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
 
 /// Sends one HTTP request and returns the whole response. Implement it (or pass a closure
-/// returning a future) to use your own HTTP stack or runtime; the default is [`HyperSender`].
+/// returning a future) to use your own HTTP stack or runtime; the default is `HyperSender`
+/// (feature `tokio`, on by default). A closure's error only has to convert into
+/// [`TransportError`] (`std::io::Error` does, as do `http::Error` and `TransportError`).
 ///
 /// ```
 /// use amazon_business_async::{Client, Config, Credentials, Environment};
-/// use amazon_business_async::error::TransportError;
 ///
 /// let config = Config::builder()
 ///     .credentials(Credentials::new("id", "secret", "Atzr|token")?)
@@ -117,114 +114,47 @@ where
     }
 }
 
-/// The largest API response body read into memory (report documents are streamed instead).
-pub const MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
-
-type Direct = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
-type Proxied = hyper_util::client::legacy::Client<HttpsConnector<Tunnel<HttpConnector>>, Full<Bytes>>;
-
-#[derive(Clone)]
-enum Pool {
-    Direct(Direct),
-    Proxied(Proxied),
+/// Waits: the one thing the client needs from a runtime. `TokioTimer` (feature `tokio`) is the
+/// default; a closure from `Duration` to a future is enough for any other executor.
+///
+/// ```
+/// use std::time::Duration;
+/// use amazon_business_async::{Client, Config, Credentials, Environment};
+///
+/// let config = Config::builder()
+///     .credentials(Credentials::new("id", "secret", "Atzr|token")?)
+///     .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/auth/o2/token")?)
+///     .build()?;
+/// // A timer for any executor: a thread that sleeps, then completes a channel.
+/// let timer = |d: Duration| {
+///     let (done, wait) = futures_channel::oneshot::channel::<()>();
+///     std::thread::spawn(move || { std::thread::sleep(d); let _ = done.send(()); });
+///     async move { let _ = wait.await; }
+/// };
+/// let sender = |_req: http::Request<Vec<u8>>| async {
+///     Err::<http::Response<Vec<u8>>, _>(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))
+/// };
+/// let client = Client::with_sender_and_timer(config, sender, timer);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait Timer: Send + Sync {
+    /// A future that completes after `duration`.
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
 }
 
-/// The default [`HttpSend`]: a pooled hyper client with rustls and Mozilla's root certificates
-/// (certificate verification always on), the configured timeouts and proxy (via `CONNECT`).
-#[derive(Clone)]
-pub struct HyperSender {
-    pool: Pool,
-    request_timeout: Duration,
-}
-
-impl std::fmt::Debug for HyperSender {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HyperSender").field("request_timeout", &self.request_timeout).finish_non_exhaustive()
-    }
-}
-
-impl HyperSender {
-    /// A pooled client for `config`. Must be called within a tokio runtime only when used.
-    pub fn new(config: &Config) -> Result<Self, Error> {
-        let timeouts = config.timeouts();
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_connect_timeout(Some(timeouts.connect));
-        http.set_nodelay(true);
-        let tls = || {
-            hyper_rustls::HttpsConnectorBuilder::new()
-                .with_provider_and_webpki_roots(Arc::new(rustls::crypto::ring::default_provider()))
-                .map_err(|e| Error::Config(ConfigError::new("tls", format!("cannot set up TLS: {e}"))))
-        };
-        let builder = hyper_util::client::legacy::Client::builder(TokioExecutor::new());
-        let pool = match config.proxy() {
-            None => Pool::Direct(builder.build(tls()?.https_or_http().enable_http1().wrap_connector(http))),
-            Some(proxy) => {
-                let uri: http::Uri = proxy.as_str().parse().map_err(|e| {
-                    Error::Config(ConfigError::new("proxy", format!("{proxy} is not a valid URI: {e}")))
-                })?;
-                let tunnel = Tunnel::new(uri, http);
-                Pool::Proxied(builder.build(tls()?.https_or_http().enable_http1().wrap_connector(tunnel)))
-            }
-        };
-        Ok(HyperSender { pool, request_timeout: timeouts.request })
-    }
-
-    async fn exchange(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        let request = request.map(|b| Full::new(Bytes::from(b)));
-        let response = match &self.pool {
-            Pool::Direct(c) => c.request(request).await,
-            Pool::Proxied(c) => c.request(request).await,
-        }
-        .map_err(map_client_error)?;
-        let (parts, body) = response.into_parts();
-        let bytes = Limited::new(body, MAX_RESPONSE_BODY)
-            .collect()
-            .await
-            .map_err(|e| {
-                TransportError::new(TransportErrorKind::Reset, format!("reading the response body: {e}"))
-            })?
-            .to_bytes();
-        Ok(http::Response::from_parts(parts, bytes.to_vec()))
-    }
-}
-
-pub(crate) fn map_client_error(e: hyper_util::client::legacy::Error) -> TransportError {
-    use std::error::Error as _;
-    let mut message = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    let kind = if e.is_connect() { TransportErrorKind::Connect } else { TransportErrorKind::Reset };
-    TransportError::new(kind, message)
-}
-
-impl HttpSend for HyperSender {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
-        Box::pin(async move {
-            match tokio::time::timeout(self.request_timeout, self.exchange(request)).await {
-                Ok(result) => result,
-                Err(_) => Err(TransportError::new(
-                    TransportErrorKind::Timeout,
-                    format!("no complete response within {:?}", self.request_timeout),
-                )),
-            }
-        })
+impl<F, Fut> Timer for F
+where
+    F: Fn(Duration) -> Fut + Send + Sync,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(self(duration))
     }
 }
 
 struct Inner {
     sender: Box<dyn HttpSend>,
-    token_changed: Arc<Notify>,
+    timer: Box<dyn Timer>,
     seeds: AtomicU64,
     random: RandomState,
 }
@@ -243,12 +173,53 @@ impl std::fmt::Debug for Client {
     }
 }
 
-fn now() -> Now {
-    Now::new(Instant::now(), SystemTime::now())
+/// The longest a call waits for another call's token exchange before asking again.
+const TOKEN_WAIT: Duration = Duration::from_secs(5);
+
+/// The async [`Driver`]: the sender's futures, the timer's sleeps, and the in-process store.
+impl Driver for Client {
+    fn now(&self) -> Now {
+        Now::new(Instant::now(), SystemTime::now())
+    }
+
+    fn seed(&self) -> u64 {
+        let mut h = self.inner.random.build_hasher();
+        h.write_u64(self.inner.seeds.fetch_add(1, AtomicOrdering::Relaxed));
+        h.finish()
+    }
+
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        _: Target,
+    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+        self.inner.sender.send(request)
+    }
+
+    fn sleep(&self, duration: Duration) -> BoxFuture<'_, ()> {
+        self.inner.timer.sleep(duration)
+    }
+
+    fn store(&self, op: StoreOp, now: Now) -> BoxFuture<'_, StoreReply> {
+        Box::pin(std::future::ready(self.engine.store().run(op, now)))
+    }
+
+    fn await_token(&self, _: &CredentialKey, generation: u64) -> BoxFuture<'_, ()> {
+        let changed = self.engine.store().tokens.changed(generation);
+        let bound = self.inner.timer.sleep(TOKEN_WAIT);
+        Box::pin(async move {
+            futures_util::future::select(std::pin::pin!(changed), bound).await;
+        })
+    }
+
+    fn store_detached(&self, op: StoreOp, now: Now) {
+        self.engine.store().run(op, now);
+    }
 }
 
+#[cfg(feature = "tokio")]
 impl Client {
-    /// A client over hyper.
+    /// A client over hyper on tokio.
     pub fn new(config: Config) -> Result<Client, Error> {
         let sender = HyperSender::new(&config)?;
         Ok(Client::with_sender(config, sender))
@@ -259,45 +230,64 @@ impl Client {
         Client::new(Config::from_lookup(|k| std::env::var(k).ok())?)
     }
 
-    /// A client over your own [`HttpSend`].
+    /// A client over your own [`HttpSend`], waiting with tokio's timer.
     pub fn with_sender(config: Config, sender: impl HttpSend + 'static) -> Client {
-        Client::with_engine(Engine::new(config), sender)
+        Client::with_sender_and_timer(config, sender, TokioTimer)
     }
 
-    /// A client over an engine you built (with shared token or bucket stores, say).
+    /// A client over an engine you built or share with another client, waiting with tokio's
+    /// timer.
     pub fn with_engine(engine: Engine, sender: impl HttpSend + 'static) -> Client {
-        let token_changed = Arc::new(Notify::new());
-        let n = token_changed.clone();
-        engine.tokens().set_listener(move || n.notify_waiters());
+        Client::with_parts(engine, sender, TokioTimer)
+    }
+
+    /// Downloads a report document from the URL `getReportDocument` returned, as a stream of
+    /// byte chunks, gunzipped when `compressed` (or when the server says
+    /// `Content-Encoding: gzip`); memory stays bounded by the chunk size. It goes through a
+    /// sender configured like the default one (proxy, TLS roots, connect timeout); redirects
+    /// are not followed; each chunk may take at most the per-exchange timeout to arrive.
+    pub async fn download_report(
+        &self,
+        url: &str,
+        compressed: bool,
+    ) -> Result<impl Stream<Item = Result<bytes::Bytes, Error>> + Send + 'static, Error> {
+        report_download::open(self.engine.config(), url, compressed).await
+    }
+}
+
+impl Client {
+    /// A client over your own [`HttpSend`] and [`Timer`], for any executor: with the `tokio`
+    /// feature off, the crate needs neither tokio nor hyper.
+    pub fn with_sender_and_timer(
+        config: Config,
+        sender: impl HttpSend + 'static,
+        timer: impl Timer + 'static,
+    ) -> Client {
+        Client::with_parts(Engine::new(config), sender, timer)
+    }
+
+    /// A client over an engine, a sender and a timer of your choice.
+    pub fn with_parts(
+        engine: Engine,
+        sender: impl HttpSend + 'static,
+        timer: impl Timer + 'static,
+    ) -> Client {
         let inner = Inner {
             sender: Box::new(sender),
-            token_changed,
+            timer: Box::new(timer),
             seeds: AtomicU64::new(0),
             random: RandomState::new(),
         };
         Client { engine, inner: Arc::new(inner) }
     }
 
-    /// The protocol engine (configuration, caches).
-    pub fn engine(&self) -> &Engine {
-        &self.engine
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        self.engine.config()
-    }
-
-    /// A client acting for another customer (another refresh token), sharing this one's
-    /// caches, pacer and connections.
-    pub fn with_refresh_token(&self, refresh_token: impl Into<Secret>) -> Result<Client, Error> {
-        Ok(Client { engine: self.engine.with_refresh_token(refresh_token)?, inner: self.inner.clone() })
-    }
-
-    /// Swaps in a new client secret and drops the cached token; see
-    /// [`Engine::rotate_client_secret`].
-    pub fn rotate_client_secret(&self, new_secret: impl Into<Secret>) -> Result<(), Error> {
-        Ok(self.engine.rotate_client_secret(new_secret)?)
+    /// Sends one operation and returns its output, with token exchanges, retries and pacing
+    /// done along the way. Dropping the future midway leaves the client consistent.
+    pub async fn send<O: Operation + Sync>(&self, op: &O) -> Result<O::Output, Error>
+    where
+        O::Output: Send,
+    {
+        drive(&self.engine, op, self).await
     }
 
     /// Completes onboarding: exchanges the authorization code Amazon's redirect carried (see
@@ -314,75 +304,6 @@ impl Client {
         lwa::parse_token_response(&response, SystemTime::now())
     }
 
-    fn seed(&self) -> u64 {
-        let mut h = self.inner.random.build_hasher();
-        h.write_u64(self.inner.seeds.fetch_add(1, AtomicOrdering::Relaxed));
-        h.finish()
-    }
-
-    async fn wait_for_token(&self, generation: u64) {
-        let notified = self.inner.token_changed.notified();
-        tokio::pin!(notified);
-        notified.as_mut().enable();
-        if self.engine.tokens().generation() != generation {
-            return;
-        }
-        // The timeout only bounds a wait whose wake-up was missed; the core re-decides.
-        let _ = tokio::time::timeout(Duration::from_secs(5), notified).await;
-    }
-
-    /// Sends one operation and returns its output, with token exchanges, retries and pacing
-    /// done along the way. Dropping the future midway leaves the client consistent.
-    pub async fn send<O: Operation + Sync>(&self, op: &O) -> Result<O::Output, Error> {
-        let debug = self.engine.config().debug();
-        let mut call = self.engine.call(op, self.seed());
-        loop {
-            match call.poll(now()) {
-                Step::Send { request, target } => {
-                    if debug {
-                        tracing::debug!(operation = O::ID, ?target, "request\n{}", redact::request(&request));
-                    }
-                    let started = Instant::now();
-                    let outcome = self.inner.sender.send(request).await;
-                    match &outcome {
-                        Ok(r) => {
-                            tracing::debug!(
-                                operation = O::ID,
-                                ?target,
-                                status = r.status().as_u16(),
-                                elapsed_ms = started.elapsed().as_millis() as u64,
-                                "response"
-                            );
-                            if debug {
-                                tracing::debug!(
-                                    operation = O::ID,
-                                    ?target,
-                                    "response\n{}",
-                                    redact::response(r)
-                                );
-                            }
-                        }
-                        Err(e) => {
-                            tracing::debug!(operation = O::ID, ?target, error = %e, "transport failure")
-                        }
-                    }
-                    call.receive(outcome, now());
-                }
-                Step::Sleep(d) => {
-                    tracing::debug!(operation = O::ID, wait_ms = d.as_millis() as u64, "waiting");
-                    tokio::time::sleep(d).await;
-                }
-                Step::AwaitToken { generation } => self.wait_for_token(generation).await,
-                Step::Done(result) => {
-                    if let Err(e) = &result {
-                        tracing::debug!(operation = O::ID, error = %e, "call failed");
-                    }
-                    return result;
-                }
-            }
-        }
-    }
-
     /// The pages of a paginated operation as a stream, fetched as it is polled. After an error
     /// the stream ends.
     pub fn pages<O>(&self, first: O) -> PageStream<'_, O::Output>
@@ -390,31 +311,20 @@ impl Client {
         O: Paginated + Send + Sync + 'static,
         O::Output: Send,
     {
-        self.pages_limited(first, None)
+        self.paged(Pager::new(first))
     }
 
-    fn pages_limited<O>(&self, first: O, max_pages: Option<usize>) -> PageStream<'_, O::Output>
+    fn paged<O>(&self, pager: Pager<O>) -> PageStream<'_, O::Output>
     where
         O: Paginated + Send + Sync + 'static,
         O::Output: Send,
     {
-        Box::pin(futures_util::stream::unfold(
-            (Some(first), max_pages),
-            move |(next, remaining)| async move {
-                if remaining == Some(0) {
-                    return None;
-                }
-                let op = next?;
-                let remaining = remaining.map(|n| n - 1);
-                match self.send(&op).await {
-                    Ok(output) => {
-                        let following = op.next_page(&output);
-                        Some((Ok(output), (following, remaining)))
-                    }
-                    Err(e) => Some((Err(e), (None, remaining))),
-                }
-            },
-        ))
+        Box::pin(futures_util::stream::unfold(pager, move |mut pager| async move {
+            let op = pager.take()?;
+            let result = self.send(&op).await;
+            pager.record(&op, &result);
+            Some((result, pager))
+        }))
     }
 
     /// Fetches every page (at most `max_pages` when given) and returns them in order.
@@ -425,53 +335,22 @@ impl Client {
     {
         use futures_util::StreamExt;
         let mut out = Vec::new();
-        let mut stream = self.pages_limited(first, max_pages);
+        let mut stream = self.paged(Pager::new(first).limit(max_pages));
         while let Some(page) = stream.next().await {
             out.push(page?);
         }
         Ok(out)
     }
-
-    /// Downloads a report document from the URL `getReportDocument` returned, as a stream of
-    /// byte chunks, gunzipped when `compressed`; memory stays bounded by the chunk size.
-    pub async fn download_report(
-        &self,
-        url: &str,
-        compressed: bool,
-    ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static, Error> {
-        report_download::open(self.engine.config(), url, compressed).await
-    }
 }
 
-/// An operation bound to a client, ready to send: `.await` it, or call [`Request::send`].
-/// Add optional arguments with [`Request::map`].
-#[derive(Debug)]
-pub struct Request<'c, O> {
-    client: &'c Client,
-    op: O,
-}
+amazon_business_core::client_shell!();
 
-impl<'c, O: Operation + Send + Sync + 'c> Request<'c, O>
+impl<'c, O> Request<'c, O>
 where
+    O: Operation + Send + Sync + 'c,
     O::Output: Send,
 {
-    /// Binds `op` to `client`.
-    pub fn new(client: &'c Client, op: O) -> Self {
-        Request { client, op }
-    }
-
-    /// Changes the operation, typically with its optional-argument setters:
-    /// `.map(|op| op.include_line_items(true))`.
-    pub fn map(self, f: impl FnOnce(O) -> O) -> Self {
-        Request { client: self.client, op: f(self.op) }
-    }
-
-    /// The operation.
-    pub fn op(&self) -> &O {
-        &self.op
-    }
-
-    /// Sends it.
+    /// Sends it (the same as `.await`).
     pub async fn send(self) -> Result<O::Output, Error> {
         self.client.send(&self.op).await
     }
@@ -508,7 +387,7 @@ where
 
 amazon_business_core::accessors!();
 
-#[cfg(test)]
+#[cfg(all(test, feature = "tokio"))]
 mod tests {
     use super::*;
 

@@ -1,66 +1,54 @@
 //! Streaming download of report documents, gunzipped chunk by chunk.
 
-use std::io::Write;
-
-use amazon_business_core::download;
+use amazon_business_core::download::{self, body_error, Decoding, Gunzip};
 use amazon_business_core::error::{Error, TransportError, TransportErrorKind};
 use amazon_business_core::Config;
 use bytes::{Buf, Bytes};
-use flate2::write::MultiGzDecoder as GzDecoder;
 use futures_core::Stream;
-use http_body_util::{BodyExt, Empty};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use http_body_util::BodyExt;
 
-fn body_error(e: impl std::fmt::Display) -> Error {
-    Error::Transport(TransportError::new(
-        TransportErrorKind::Reset,
-        format!("reading the report document: {e}"),
-    ))
-}
-
-/// How much compressed input is fed to the decoder at a time. Gzip expands at most about
-/// 1032:1, so one step yields at most about 1 MiB however large or compressible the document.
-const GUNZIP_STEP: usize = 1024;
+use crate::HyperSender;
 
 struct Download {
     body: hyper::body::Incoming,
-    decoder: Option<GzDecoder<Vec<u8>>>,
+    gunzip: Option<Gunzip>,
     /// Compressed bytes received but not yet fed to the decoder.
     pending: Bytes,
+    idle: std::time::Duration,
 }
 
 impl Download {
     /// The next chunk of the document, or `None` at its end.
     async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
         loop {
-            if let Some(d) = self.decoder.as_mut() {
+            if let Some(g) = self.gunzip.as_mut() {
                 while !self.pending.is_empty() {
-                    let step = self.pending.len().min(GUNZIP_STEP);
-                    let fed = d.write(&self.pending[..step]).map_err(body_error)?;
-                    if fed == 0 {
-                        return Err(body_error("data after the end of the gzip stream"));
-                    }
+                    let (fed, out) = g.step(&self.pending)?;
                     self.pending.advance(fed);
-                    let out = std::mem::take(d.get_mut());
                     if !out.is_empty() {
                         return Ok(Some(Bytes::from(out)));
                     }
                 }
             }
-            match self.body.frame().await {
+            let frame = tokio::time::timeout(self.idle, self.body.frame()).await.map_err(|_| {
+                Error::Transport(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("the report document stalled: no data for {:?}", self.idle),
+                ))
+            })?;
+            match frame {
                 None => {
                     // The end: flush what the decoder still holds.
-                    return match self.decoder.take().map(GzDecoder::finish) {
+                    return match self.gunzip.take().map(Gunzip::finish) {
                         Some(Ok(rest)) if !rest.is_empty() => Ok(Some(Bytes::from(rest))),
-                        Some(Err(e)) => Err(body_error(e)),
+                        Some(Err(e)) => Err(e),
                         _ => Ok(None),
                     };
                 }
                 Some(Err(e)) => return Err(body_error(e)),
                 Some(Ok(frame)) => {
                     let Ok(data) = frame.into_data() else { continue };
-                    if self.decoder.is_none() {
+                    if self.gunzip.is_none() {
                         return Ok(Some(data));
                     }
                     self.pending = data;
@@ -76,29 +64,17 @@ pub(crate) async fn open(
     compressed: bool,
 ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static, Error> {
     let url = download::check_url(url)?;
-    let mut http = HttpConnector::new();
-    http.enforce_http(false);
-    http.set_connect_timeout(Some(config.timeouts().connect));
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_provider_and_webpki_roots(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
-        .map_err(|e| body_error(format!("TLS setup: {e}")))?
-        .https_or_http()
-        .enable_http1()
-        .wrap_connector(http);
-    let client =
-        hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build::<_, Empty<Bytes>>(https);
-    let request = http::Request::get(url.as_str()).body(Empty::new()).map_err(body_error)?;
-    let response = tokio::time::timeout(config.timeouts().request, client.request(request))
-        .await
-        .map_err(|_| {
-            Error::Transport(TransportError::new(TransportErrorKind::Timeout, "no response in time"))
-        })?
-        .map_err(|e| Error::Transport(crate::map_client_error(e)))?;
+    let sender = HyperSender::new(config)?;
+    let idle = config.timeouts().request;
+    let request = http::Request::get(url.as_str()).body(Vec::new()).map_err(body_error)?;
+    let response = tokio::time::timeout(idle, sender.start(request)).await.map_err(|_| {
+        Error::Transport(TransportError::new(TransportErrorKind::Timeout, "no response in time"))
+    })??;
     let (parts, mut body) = response.into_parts();
     if !parts.status.is_success() {
         let mut text = Vec::new();
-        while let Some(frame) = body.frame().await {
-            if let Ok(Ok(d)) = frame.map(|f| f.into_data()) {
+        while let Ok(Some(Ok(frame))) = tokio::time::timeout(idle, body.frame()).await {
+            if let Ok(d) = frame.into_data() {
                 text.extend_from_slice(&d);
             }
             if text.len() > 4096 {
@@ -107,8 +83,13 @@ pub(crate) async fn open(
         }
         return Err(download::failure(parts.status.as_u16(), &parts.headers, &text));
     }
-    let state =
-        Download { body, decoder: compressed.then(|| GzDecoder::new(Vec::new())), pending: Bytes::new() };
+    let decoding = Decoding::for_response(compressed, &parts.headers)?;
+    let state = Download {
+        body,
+        gunzip: (decoding == Decoding::Gzip).then(Gunzip::default),
+        pending: Bytes::new(),
+        idle,
+    };
     let stream = futures_util::stream::unfold(Some(state), |state| async move {
         let mut st = state?;
         match st.next_chunk().await {

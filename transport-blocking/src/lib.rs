@@ -49,24 +49,31 @@
 #![forbid(unsafe_code)]
 
 use std::collections::hash_map::RandomState;
+use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
+use std::pin::pin;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
 pub use amazon_business_core::apis::*;
-use amazon_business_core::error::{ConfigError, TransportError, TransportErrorKind};
+use amazon_business_core::config::CredentialKey;
+use amazon_business_core::error::TransportError;
 pub use amazon_business_core::*;
 
 mod report_download;
+mod ureq_sender;
 pub use report_download::ReportDownload;
+pub use ureq_sender::{UreqSender, MAX_RESPONSE_BODY};
 
 /// Sends one HTTP request and returns the whole response. Implement it (or pass a closure) to
-/// use your own HTTP stack; the default is [`UreqSender`].
+/// use your own HTTP stack; the default is [`UreqSender`]. A closure's error only has to
+/// convert into [`TransportError`] (`std::io::Error` does, as do `http::Error` and
+/// `TransportError` itself).
 ///
 /// ```
 /// use amazon_business_blocking::{Client, Config, Credentials, Environment};
-/// use amazon_business_blocking::error::TransportError;
 ///
 /// let config = Config::builder()
 ///     .credentials(Credentials::new("id", "secret", "Atzr|token")?)
@@ -93,78 +100,36 @@ where
     }
 }
 
-/// The largest API response body read into memory (report documents are streamed instead).
-pub const MAX_RESPONSE_BODY: u64 = 64 * 1024 * 1024;
+/// Wakes the thread that is blocked on a future.
+struct Unpark(std::thread::Thread);
 
-/// The default [`HttpSend`]: a ureq agent with rustls and Mozilla's root certificates
-/// (certificate verification always on), the configured timeouts and proxy, no redirects.
-#[derive(Debug, Clone)]
-pub struct UreqSender {
-    agent: ureq::Agent,
-}
-
-impl UreqSender {
-    /// An agent for `config`.
-    pub fn new(config: &Config) -> Result<Self, Error> {
-        Ok(UreqSender { agent: agent(config, 0)? })
+impl Wake for Unpark {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
     }
 }
 
-pub(crate) fn agent(config: &Config, max_redirects: u32) -> Result<ureq::Agent, Error> {
-    let proxy = match config.proxy() {
-        Some(url) => Some(
-            ureq::Proxy::new(url.as_str())
-                .map_err(|e| Error::Config(ConfigError::new("proxy", format!("{url}: {e}"))))?,
-        ),
-        None => None,
-    };
-    let timeouts = config.timeouts();
-    let agent_config = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(max_redirects)
-        .timeout_connect(Some(timeouts.connect))
-        .timeout_global(Some(timeouts.request))
-        .proxy(proxy)
-        .user_agent(config.user_agent())
-        .build();
-    Ok(agent_config.into())
-}
-
-pub(crate) fn map_ureq_error(e: ureq::Error) -> TransportError {
-    use ureq::Timeout as T;
-    let kind = match &e {
-        ureq::Error::ConnectionFailed | ureq::Error::HostNotFound | ureq::Error::Tls(_) => {
-            TransportErrorKind::Connect
+/// Runs `future` on this thread until it is ready or `deadline` passes.
+fn block_on<F: Future>(future: F, deadline: Option<Instant>) -> Option<F::Output> {
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return Some(v);
         }
-        ureq::Error::Rustls(_) => TransportErrorKind::Connect,
-        ureq::Error::Timeout(T::Connect | T::Resolve) => TransportErrorKind::Connect,
-        ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
-        ureq::Error::Io(io) => return TransportError::from(std::io::Error::new(io.kind(), e.to_string())),
-        ureq::Error::Protocol(_) | ureq::Error::BodyExceedsLimit(_) => TransportErrorKind::Protocol,
-        _ => TransportErrorKind::Other,
-    };
-    TransportError::new(kind, e.to_string())
-}
-
-impl HttpSend for UreqSender {
-    fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
-        let response = self.agent.run(request).map_err(map_ureq_error)?;
-        let (parts, body) = response.into_parts();
-        let bytes = body.into_with_config().limit(MAX_RESPONSE_BODY).read_to_vec().map_err(map_ureq_error)?;
-        Ok(http::Response::from_parts(parts, bytes))
+        match deadline {
+            None => std::thread::park(),
+            Some(d) => match d.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => std::thread::park_timeout(left),
+                _ => return None,
+            },
+        }
     }
-}
-
-/// Wakes threads waiting for a token another thread is fetching.
-#[derive(Default)]
-struct TokenWaiters {
-    lock: Mutex<()>,
-    changed: Condvar,
 }
 
 struct Inner {
     sender: Box<dyn HttpSend>,
-    waiters: Arc<TokenWaiters>,
     seeds: AtomicU64,
     random: RandomState,
 }
@@ -183,12 +148,53 @@ impl std::fmt::Debug for Client {
     }
 }
 
-fn now() -> Now {
-    Now::new(Instant::now(), SystemTime::now())
+/// The blocking [`Driver`]: each step's I/O is done before its future is returned, so the
+/// shared loop's futures are ready at once, except a wait for another thread's token exchange.
+impl Driver for Client {
+    fn now(&self) -> Now {
+        Now::new(Instant::now(), SystemTime::now())
+    }
+
+    fn seed(&self) -> u64 {
+        let mut h = self.inner.random.build_hasher();
+        h.write_u64(self.inner.seeds.fetch_add(1, AtomicOrdering::Relaxed));
+        h.finish()
+    }
+
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        _: Target,
+    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+        Box::pin(std::future::ready(self.inner.sender.send(request)))
+    }
+
+    fn sleep(&self, duration: Duration) -> BoxFuture<'_, ()> {
+        std::thread::sleep(duration);
+        Box::pin(std::future::ready(()))
+    }
+
+    fn store(&self, op: StoreOp, now: Now) -> BoxFuture<'_, StoreReply> {
+        Box::pin(std::future::ready(self.engine.store().run(op, now)))
+    }
+
+    fn await_token(&self, _: &CredentialKey, generation: u64) -> BoxFuture<'_, ()> {
+        // Bounded: the core re-decides on the next poll (a stale exchange is taken over).
+        let changed = self.engine.store().tokens.changed(generation);
+        let _ = block_on(changed, Some(Instant::now() + TOKEN_WAIT));
+        Box::pin(std::future::ready(()))
+    }
+
+    fn store_detached(&self, op: StoreOp, now: Now) {
+        self.engine.store().run(op, now);
+    }
 }
 
+/// The longest a call waits for another call's token exchange before asking again.
+const TOKEN_WAIT: Duration = Duration::from_secs(5);
+
 impl Client {
-    /// A client over ureq.
+    /// A client over the default sender ([`UreqSender`]).
     pub fn new(config: Config) -> Result<Client, Error> {
         let sender = UreqSender::new(&config)?;
         Ok(Client::with_sender(config, sender))
@@ -204,39 +210,27 @@ impl Client {
         Client::with_engine(Engine::new(config), sender)
     }
 
-    /// A client over an engine you built (with shared token or bucket stores, say).
+    /// A client over an engine you built or share with another client.
     pub fn with_engine(engine: Engine, sender: impl HttpSend + 'static) -> Client {
-        let waiters = Arc::new(TokenWaiters::default());
-        let w = waiters.clone();
-        engine.tokens().set_listener(move || {
-            let _guard = w.lock.lock().unwrap_or_else(|p| p.into_inner());
-            w.changed.notify_all();
-        });
-        let inner =
-            Inner { sender: Box::new(sender), waiters, seeds: AtomicU64::new(0), random: RandomState::new() };
+        let inner = Inner { sender: Box::new(sender), seeds: AtomicU64::new(0), random: RandomState::new() };
         Client { engine, inner: Arc::new(inner) }
     }
 
-    /// The protocol engine (configuration, caches).
-    pub fn engine(&self) -> &Engine {
-        &self.engine
+    /// Sends one operation and returns its output, with token exchanges, retries and pacing
+    /// done along the way.
+    pub fn send<O: Operation>(&self, op: &O) -> Result<O::Output, Error> {
+        block_on(drive(&self.engine, op, self), None).unwrap_or_else(|| unreachable!("no deadline"))
     }
 
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        self.engine.config()
+    /// The pages of a paginated operation, fetched one by one as the iterator advances. After
+    /// an error the iterator ends.
+    pub fn pages<O: Paginated>(&self, first: O) -> Pages<'_, O> {
+        Pages { client: self, pager: Pager::new(first) }
     }
 
-    /// A client acting for another customer (another refresh token), sharing this one's
-    /// caches, pacer and connections.
-    pub fn with_refresh_token(&self, refresh_token: impl Into<Secret>) -> Result<Client, Error> {
-        Ok(Client { engine: self.engine.with_refresh_token(refresh_token)?, inner: self.inner.clone() })
-    }
-
-    /// Swaps in a new client secret and drops the cached token; see
-    /// [`Engine::rotate_client_secret`].
-    pub fn rotate_client_secret(&self, new_secret: impl Into<Secret>) -> Result<(), Error> {
-        Ok(self.engine.rotate_client_secret(new_secret)?)
+    /// Fetches every page (at most `max_pages` when given) and returns them in order.
+    pub fn all<O: Paginated>(&self, first: O, max_pages: Option<usize>) -> Result<Vec<O::Output>, Error> {
+        Pages { client: self, pager: Pager::new(first).limit(max_pages) }.collect()
     }
 
     /// Completes onboarding: exchanges the authorization code Amazon's redirect carried (see
@@ -253,110 +247,29 @@ impl Client {
         lwa::parse_token_response(&response, SystemTime::now())
     }
 
-    fn seed(&self) -> u64 {
-        let mut h = self.inner.random.build_hasher();
-        h.write_u64(self.inner.seeds.fetch_add(1, AtomicOrdering::Relaxed));
-        h.finish()
-    }
-
-    fn wait_for_token(&self, generation: u64) {
-        let w = &self.inner.waiters;
-        let mut guard = w.lock.lock().unwrap_or_else(|p| p.into_inner());
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while self.engine.tokens().generation() == generation {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                // The core re-decides on the next poll (a stale exchange is taken over).
-                break;
-            }
-            guard = w.changed.wait_timeout(guard, left).unwrap_or_else(|p| p.into_inner()).0;
-        }
-    }
-
-    /// Sends one operation and returns its output, with token exchanges, retries and pacing
-    /// done along the way.
-    pub fn send<O: Operation>(&self, op: &O) -> Result<O::Output, Error> {
-        let debug = self.engine.config().debug();
-        let mut call = self.engine.call(op, self.seed());
-        loop {
-            match call.poll(now()) {
-                Step::Send { request, target } => {
-                    if debug {
-                        tracing::debug!(operation = O::ID, ?target, "request\n{}", redact::request(&request));
-                    }
-                    let started = Instant::now();
-                    let outcome = self.inner.sender.send(request);
-                    match &outcome {
-                        Ok(r) => {
-                            tracing::debug!(
-                                operation = O::ID,
-                                ?target,
-                                status = r.status().as_u16(),
-                                elapsed_ms = started.elapsed().as_millis() as u64,
-                                "response"
-                            );
-                            if debug {
-                                tracing::debug!(
-                                    operation = O::ID,
-                                    ?target,
-                                    "response\n{}",
-                                    redact::response(r)
-                                );
-                            }
-                        }
-                        Err(e) => {
-                            tracing::debug!(operation = O::ID, ?target, error = %e, "transport failure")
-                        }
-                    }
-                    call.receive(outcome, now());
-                }
-                Step::Sleep(d) => {
-                    tracing::debug!(operation = O::ID, wait_ms = d.as_millis() as u64, "waiting");
-                    std::thread::sleep(d);
-                }
-                Step::AwaitToken { generation } => self.wait_for_token(generation),
-                Step::Done(result) => {
-                    if let Err(e) = &result {
-                        tracing::debug!(operation = O::ID, error = %e, "call failed");
-                    }
-                    return result;
-                }
-            }
-        }
-    }
-
-    /// The pages of a paginated operation, fetched one by one as the iterator advances. After
-    /// an error the iterator ends.
-    pub fn pages<O: Paginated>(&self, first: O) -> Pages<'_, O> {
-        Pages { client: self, next: Some(first), remaining: None }
-    }
-
-    /// Fetches every page (at most `max_pages` when given) and returns them in order.
-    pub fn all<O: Paginated>(&self, first: O, max_pages: Option<usize>) -> Result<Vec<O::Output>, Error> {
-        let mut pages = self.pages(first);
-        pages.remaining = max_pages;
-        pages.collect()
-    }
-
     /// Downloads a report document from the URL `getReportDocument` returned, as a reader that
-    /// gunzips when `compressed` and holds only a small buffer in memory.
+    /// gunzips when `compressed` (or when the server says `Content-Encoding: gzip`) and holds
+    /// only a small buffer in memory. Redirects are not followed; each read may wait at most
+    /// the configured per-exchange timeout for data.
     pub fn download_report(&self, url: &str, compressed: bool) -> Result<ReportDownload, Error> {
         report_download::open(self.engine.config(), url, compressed)
     }
 }
 
+amazon_business_core::client_shell!();
+
 /// Iterator over the pages of a paginated operation; see [`Client::pages`].
 #[derive(Debug)]
+#[must_use = "iterators do nothing unless advanced"]
 pub struct Pages<'c, O: Paginated> {
     client: &'c Client,
-    next: Option<O>,
-    remaining: Option<usize>,
+    pager: Pager<O>,
 }
 
 impl<O: Paginated> Pages<'_, O> {
     /// Stops after `n` more pages.
     pub fn limit(mut self, n: usize) -> Self {
-        self.remaining = Some(n);
+        self.pager = self.pager.limit(Some(n));
         self
     }
 }
@@ -365,48 +278,14 @@ impl<O: Paginated> Iterator for Pages<'_, O> {
     type Item = Result<O::Output, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.remaining == Some(0) {
-            return None;
-        }
-        let op = self.next.take()?;
-        if let Some(n) = &mut self.remaining {
-            *n -= 1;
-        }
-        match self.client.send(&op) {
-            Ok(output) => {
-                self.next = op.next_page(&output);
-                Some(Ok(output))
-            }
-            Err(e) => Some(Err(e)),
-        }
+        let op = self.pager.take()?;
+        let result = self.client.send(&op);
+        self.pager.record(&op, &result);
+        Some(result)
     }
-}
-
-/// An operation bound to a client, ready to send. Add optional arguments with
-/// [`Request::map`].
-#[derive(Debug)]
-pub struct Request<'c, O> {
-    client: &'c Client,
-    op: O,
 }
 
 impl<'c, O: Operation> Request<'c, O> {
-    /// Binds `op` to `client`.
-    pub fn new(client: &'c Client, op: O) -> Self {
-        Request { client, op }
-    }
-
-    /// Changes the operation, typically with its optional-argument setters:
-    /// `.map(|op| op.include_line_items(true))`.
-    pub fn map(self, f: impl FnOnce(O) -> O) -> Self {
-        Request { client: self.client, op: f(self.op) }
-    }
-
-    /// The operation.
-    pub fn op(&self) -> &O {
-        &self.op
-    }
-
     /// Sends it.
     pub fn send(self) -> Result<O::Output, Error> {
         self.client.send(&self.op)
@@ -457,8 +336,21 @@ mod tests {
             Err::<http::Response<Vec<u8>>, _>(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))
         });
         let err = client.documents().get_report("x").send().unwrap_err();
-        // The LWA exchange never connects: tried twice (the retry policy), then reported.
+        // The LWA exchange never connects: tried twice (the retry policy), then reported as
+        // the token exchange's failure.
         assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+        assert!(
+            err.to_string().contains("token exchange with LWA at 127.0.0.1 failed after 2 attempts"),
+            "{err}"
+        );
         assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn block_on_gives_up_at_its_deadline() {
+        let started = Instant::now();
+        assert_eq!(block_on(std::future::pending::<()>(), Some(started + Duration::from_millis(30))), None);
+        assert!(started.elapsed() >= Duration::from_millis(30));
+        assert_eq!(block_on(async { 7 }, None), Some(7));
     }
 }

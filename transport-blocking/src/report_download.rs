@@ -2,16 +2,24 @@
 
 use std::io::{self, Read};
 
-use amazon_business_core::download;
+use amazon_business_core::download::{self, Decoding, Gunzip};
 use amazon_business_core::error::Error;
 use amazon_business_core::Config;
-use flate2::read::MultiGzDecoder;
+
+use crate::ureq_sender::{agent, map_ureq_error};
 
 /// A report document being downloaded: read it like a file. Only a small buffer is held in
 /// memory however large the document is; a gzip-compressed document is decompressed on the
 /// fly.
 pub struct ReportDownload {
-    reader: Box<dyn Read + Send>,
+    body: Box<dyn Read + Send>,
+    gzip: bool,
+    gunzip: Option<Gunzip>,
+    /// Raw bytes read but not yet decoded, and decoded bytes not yet handed out.
+    raw: Vec<u8>,
+    raw_at: usize,
+    out: Vec<u8>,
+    out_at: usize,
     content_length: Option<u64>,
 }
 
@@ -28,29 +36,68 @@ impl ReportDownload {
     }
 }
 
+fn io_error(e: Error) -> io::Error {
+    io::Error::other(e)
+}
+
 impl Read for ReportDownload {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.reader.read(buf)
+        if !self.gzip {
+            return self.body.read(buf);
+        }
+        loop {
+            if self.out_at < self.out.len() {
+                let n = buf.len().min(self.out.len() - self.out_at);
+                buf[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
+                self.out_at += n;
+                return Ok(n);
+            }
+            if self.raw_at == self.raw.len() {
+                self.raw.resize(16 * 1024, 0);
+                let n = self.body.read(&mut self.raw)?;
+                self.raw.truncate(n);
+                self.raw_at = 0;
+                if n == 0 {
+                    let rest = self.gunzip.take().map(Gunzip::finish).transpose().map_err(io_error)?;
+                    self.out = rest.unwrap_or_default();
+                    self.out_at = 0;
+                    if self.out.is_empty() {
+                        return Ok(0);
+                    }
+                    continue;
+                }
+            }
+            let Some(gunzip) = self.gunzip.as_mut() else { return Ok(0) };
+            let (fed, out) = gunzip.step(&self.raw[self.raw_at..]).map_err(io_error)?;
+            self.raw_at += fed;
+            self.out = out;
+            self.out_at = 0;
+        }
     }
 }
 
 pub(crate) fn open(config: &Config, url: &str, compressed: bool) -> Result<ReportDownload, Error> {
     let url = download::check_url(url)?;
-    let agent = crate::agent(config, 5)?;
-    let response = agent.get(url.as_str()).call().map_err(crate::map_ureq_error)?;
-    if !response.status().is_success() {
-        let status = response.status().as_u16();
-        let (parts, body) = response.into_parts();
+    let response = agent(config)?.get(url.as_str()).call().map_err(map_ureq_error)?;
+    let (parts, body) = response.into_parts();
+    if !parts.status.is_success() {
         let text = body.into_with_config().limit(4096).read_to_vec().unwrap_or_default();
-        return Err(download::failure(status, &parts.headers, &text));
+        return Err(download::failure(parts.status.as_u16(), &parts.headers, &text));
     }
-    let content_length = response
-        .headers()
+    let decoding = Decoding::for_response(compressed, &parts.headers)?;
+    let content_length = parts
+        .headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
-    let body = response.into_body().into_reader();
-    let reader: Box<dyn Read + Send> =
-        if compressed { Box::new(MultiGzDecoder::new(body)) } else { Box::new(body) };
-    Ok(ReportDownload { reader, content_length })
+    Ok(ReportDownload {
+        body: Box::new(body.into_reader()),
+        gzip: decoding == Decoding::Gzip,
+        gunzip: (decoding == Decoding::Gzip).then(Gunzip::default),
+        raw: Vec::new(),
+        raw_at: 0,
+        out: Vec::new(),
+        out_at: 0,
+        content_length,
+    })
 }

@@ -84,19 +84,23 @@ fn drive<O: Operation>(
 ) -> Driven<O::Output> {
     let mut seen = Vec::new();
     let mut sent = Vec::new();
-    for _ in 0..100 {
+    for _ in 0..200 {
         match call.poll(now) {
+            Step::Store(op) => {
+                let reply = call.engine.store().run(op, now);
+                call.receive_store(reply, now).unwrap();
+            }
             Step::Send { request, target: Target::Lwa } => {
                 seen.push(Seen::Lwa);
                 sent.push(copy_request(&request));
-                call.receive(lwa.pop_front().expect("unexpected LWA request"), now);
+                call.receive(lwa.pop_front().expect("unexpected LWA request"), now).unwrap();
             }
             Step::Send { request, target: Target::Api } => {
                 let token =
                     request.headers().get(ACCESS_TOKEN_HEADER).map(|v| v.to_str().unwrap().to_owned());
                 seen.push(Seen::Api(token));
                 sent.push(copy_request(&request));
-                call.receive(api.pop_front().expect("unexpected API request"), now);
+                call.receive(api.pop_front().expect("unexpected API request"), now).unwrap();
             }
             Step::Sleep(d) => {
                 seen.push(Seen::Sleep(d));
@@ -110,6 +114,20 @@ fn drive<O: Operation>(
         }
     }
     panic!("call did not finish: {seen:?}");
+}
+
+/// Polls `call`, running every store step against the engine's memory store, until it asks for
+/// something else.
+fn step<O: Operation>(call: &mut Call<'_, O>, now: Now) -> Step<O::Output> {
+    loop {
+        match call.poll(now) {
+            Step::Store(op) => {
+                let reply = call.engine.store().run(op, now);
+                call.receive_store(reply, now).unwrap();
+            }
+            other => return other,
+        }
+    }
 }
 
 fn q<const N: usize>(items: [Outcome; N]) -> VecDeque<Outcome> {
@@ -326,15 +344,20 @@ fn concurrent_calls_share_one_exchange() {
     let now = t0();
     let mut leader = e.call(&op, 1);
     let mut waiters: Vec<_> = (0..100).map(|i| e.call(&op, i)).collect();
-    let Step::Send { target: Target::Lwa, .. } = leader.poll(now) else { panic!() };
-    let generation = e.tokens().generation();
+    let Step::Send { target: Target::Lwa, .. } = step(&mut leader, now) else { panic!() };
+    let generation = e.store().tokens.generation();
     for w in &mut waiters {
-        assert!(matches!(w.poll(now), Step::AwaitToken { generation: g } if g == generation));
+        assert!(matches!(step(w, now), Step::AwaitToken { generation: g, .. } if g == generation));
     }
-    leader.receive(Ok(token_response("Atza|shared")), now);
-    assert_ne!(e.tokens().generation(), generation);
+    leader.receive(Ok(token_response("Atza|shared")), now).unwrap();
+    // The token is shared by the leader's next step, a store step, before it sends.
+    let Step::Store(complete @ StoreOp::CompleteRefresh { .. }) = leader.poll(now) else { panic!() };
+    assert_eq!(e.store().tokens.generation(), generation);
+    leader.receive_store(e.store().run(complete, now), now).unwrap();
+    assert!(matches!(step(&mut leader, now), Step::Send { target: Target::Api, .. }));
+    assert_ne!(e.store().tokens.generation(), generation);
     for w in &mut waiters {
-        match w.poll(now) {
+        match step(w, now) {
             Step::Send { request, target: Target::Api } => {
                 assert_eq!(request.headers()[ACCESS_TOKEN_HEADER], "Atza|shared")
             }
@@ -350,10 +373,14 @@ fn a_dropped_leader_hands_over() {
     let now = t0();
     let mut leader = e.call(&op, 1);
     let mut waiter = e.call(&op, 2);
-    assert!(matches!(leader.poll(now), Step::Send { target: Target::Lwa, .. }));
-    assert!(matches!(waiter.poll(now), Step::AwaitToken { .. }));
-    drop(leader);
-    assert!(matches!(waiter.poll(now), Step::Send { target: Target::Lwa, .. }));
+    assert!(matches!(step(&mut leader, now), Step::Send { target: Target::Lwa, .. }));
+    assert!(matches!(step(&mut waiter, now), Step::AwaitToken { .. }));
+    // The driver gives the leader up: the step it runs hands the exchange over.
+    let handover = leader.abandon().expect("the leader holds the refresh lease");
+    assert!(matches!(handover, StoreOp::AbandonRefresh { .. }));
+    e.store().run(handover, now);
+    assert!(leader.abandon().is_none(), "nothing is handed over twice");
+    assert!(matches!(step(&mut waiter, now), Step::Send { target: Target::Lwa, .. }));
 }
 
 #[test]
@@ -363,11 +390,13 @@ fn an_lwa_refusal_fails_the_leader_and_its_waiters_with_one_exchange() {
     let now = t0();
     let mut leader = e.call(&op, 1);
     let mut waiter = e.call(&op, 2);
-    assert!(matches!(leader.poll(now), Step::Send { target: Target::Lwa, .. }));
-    assert!(matches!(waiter.poll(now), Step::AwaitToken { .. }));
-    leader.receive(Ok(response(400, &[], r#"{"error":"invalid_grant","error_description":"revoked"}"#)), now);
+    assert!(matches!(step(&mut leader, now), Step::Send { target: Target::Lwa, .. }));
+    assert!(matches!(step(&mut waiter, now), Step::AwaitToken { .. }));
+    leader
+        .receive(Ok(response(400, &[], r#"{"error":"invalid_grant","error_description":"revoked"}"#)), now)
+        .unwrap();
     for call in [&mut leader, &mut waiter] {
-        match call.poll(now) {
+        match step(call, now) {
             Step::Done(Err(Error::Lwa(l))) => assert_eq!(l.code, LwaErrorCode::InvalidGrant),
             other => panic!("{other:?}"),
         }
@@ -397,7 +426,7 @@ fn validation_failures_send_nothing() {
     let e = engine();
     let op = Safe { id: "" };
     let mut call = e.call(&op, 1);
-    match call.poll(t0()) {
+    match step(&mut call, t0()) {
         Step::Done(Err(Error::Validation(v))) => assert_eq!(v.field, "id"),
         other => panic!("{other:?}"),
     }
@@ -463,8 +492,8 @@ fn polling_out_of_turn_is_an_error_not_a_panic() {
     let e = engine();
     let op = Safe { id: "x" };
     let mut call = e.call(&op, 1);
-    assert!(matches!(call.poll(t0()), Step::Send { .. }));
-    assert!(matches!(call.poll(t0()), Step::Done(Err(_))));
+    assert!(matches!(step(&mut call, t0()), Step::Send { .. }));
+    assert!(matches!(step(&mut call, t0()), Step::Done(Err(_))));
 }
 
 /// An operation that must not be sent twice, with a probe like placeOrder's.
@@ -596,4 +625,21 @@ fn a_final_answer_after_a_retry_is_reported_as_itself() {
     let err = r.unwrap_err();
     assert!(matches!(err, Error::Api(_)), "{err:?}");
     assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn reporting_out_of_turn_is_an_error_and_changes_nothing() {
+    let e = engine();
+    let op = Safe { id: "x" };
+    let now = t0();
+    let mut call = e.call(&op, 1);
+    // Nothing was sent yet: a response is a misuse.
+    assert!(call.receive(ok(), now).is_err());
+    // Nor was a store step asked for... the first poll asks for one.
+    let Step::Store(acquire) = call.poll(now) else { panic!() };
+    assert!(call.receive(ok(), now).is_err(), "a response while a store reply is awaited");
+    assert!(call.receive_store(StoreReply::Wait(Duration::ZERO), now).is_err(), "the wrong reply");
+    // The right reply still works: the misuses changed nothing.
+    call.receive_store(e.store().run(acquire, now), now).unwrap();
+    assert!(matches!(step(&mut call, now), Step::Send { target: Target::Lwa, .. }));
 }

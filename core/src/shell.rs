@@ -1,0 +1,72 @@
+//! The part of a client that is the same in every transport, written once and expanded in
+//! each transport crate by [`client_shell!`](crate::client_shell): the bound-request type and
+//! the `Client` methods that only touch the [`Engine`](crate::Engine).
+
+/// Generates, in a transport crate, the `Request<'c, O>` type (an operation bound to a
+/// client) and the engine-only `Client` methods. It expects a `Client` struct with an
+/// `engine: Engine` field and an `inner: Arc<_>` field in scope where it is invoked.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! client_shell {
+    () => {
+        /// An operation bound to a client, ready to send. Add optional arguments with
+        /// [`Request::map`].
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct Request<'c, O> {
+            client: &'c Client,
+            op: O,
+        }
+
+        impl<'c, O> Request<'c, O> {
+            /// Binds `op` to `client`.
+            pub fn new(client: &'c Client, op: O) -> Self {
+                Request { client, op }
+            }
+
+            /// Changes the operation, typically with its optional-argument setters:
+            /// `.map(|op| op.include_line_items(true))`.
+            pub fn map(self, f: impl FnOnce(O) -> O) -> Self {
+                Request { client: self.client, op: f(self.op) }
+            }
+
+            /// The operation.
+            pub fn op(&self) -> &O {
+                &self.op
+            }
+        }
+
+        impl Client {
+            /// The protocol engine (configuration, the in-process store).
+            pub fn engine(&self) -> &$crate::Engine {
+                &self.engine
+            }
+
+            /// The configuration.
+            pub fn config(&self) -> &$crate::Config {
+                self.engine.config()
+            }
+
+            /// A client acting for another customer (another refresh token), sharing this
+            /// one's token store, pacer and connections.
+            pub fn with_refresh_token(
+                &self,
+                refresh_token: impl Into<$crate::Secret>,
+            ) -> Result<Client, $crate::Error> {
+                Ok(Client {
+                    engine: self.engine.with_refresh_token(refresh_token)?,
+                    inner: self.inner.clone(),
+                })
+            }
+
+            /// Swaps in a new client secret and drops the cached tokens of every customer of
+            /// the application; see [`Engine::rotate_client_secret`]($crate::Engine::rotate_client_secret).
+            pub fn rotate_client_secret(
+                &self,
+                new_secret: impl Into<$crate::Secret>,
+            ) -> Result<(), $crate::Error> {
+                Ok(self.engine.rotate_client_secret(new_secret)?)
+            }
+        }
+    };
+}

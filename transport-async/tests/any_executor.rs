@@ -1,0 +1,77 @@
+//! The async client on an executor that is not tokio (`futures::executor`), with a closure
+//! sender and a closure timer: throttling and pacing waits go through the timer, never tokio.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use amazon_business_async::{Client, Config, Credentials, Environment, RetryPolicy};
+
+/// A timer for any executor: a thread sleeps, then completes a channel.
+fn thread_timer(d: Duration) -> impl std::future::Future<Output = ()> + Send {
+    let (done, wait) = futures_channel::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        std::thread::sleep(d);
+        let _ = done.send(());
+    });
+    async move {
+        let _ = wait.await;
+    }
+}
+
+fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Vec<u8>> {
+    let mut b = http::Response::builder().status(status);
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    b.body(body.as_bytes().to_vec()).unwrap()
+}
+
+const REPORT: &str = r#"{"reportId":"ID323","reportType":"GET_FLAT_FILE","createdTime":"2024-05-01T10:00:00Z","processingStatus":"DONE"}"#;
+
+#[test]
+fn a_429_then_success_and_a_pacing_wait_without_tokio() {
+    let config = Config::builder()
+        .credentials(Credentials::new("id", "secret", "Atzr|x").unwrap())
+        .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/auth/o2/token").unwrap())
+        .retry(RetryPolicy { base_delay: Duration::from_millis(10), ..RetryPolicy::default() })
+        .build()
+        .unwrap();
+    let api_calls = Arc::new(AtomicUsize::new(0));
+    let sent_at = Arc::new(Mutex::new(Vec::new()));
+    let (calls, times) = (api_calls.clone(), sent_at.clone());
+    let sender = move |req: http::Request<Vec<u8>>| {
+        let answer = if req.uri().path() == "/auth/o2/token" {
+            response(200, &[], r#"{"access_token":"Atza|t","token_type":"bearer","expires_in":3600}"#)
+        } else {
+            times.lock().unwrap().push(Instant::now());
+            match calls.fetch_add(1, Ordering::SeqCst) {
+                // Throttled, asking for one second; then an answer that teaches a rate of
+                // 5 requests a second (so the next calls are paced 200 ms apart).
+                0 => response(
+                    429,
+                    &[("Retry-After", "1")],
+                    r#"{"errors":[{"code":"QuotaExceeded","message":"slow down"}]}"#,
+                ),
+                _ => response(200, &[("x-amzn-RateLimit-Limit", "5")], REPORT),
+            }
+        };
+        async move { Ok::<_, std::io::Error>(answer) }
+    };
+    let client = Client::with_sender_and_timer(config, sender, thread_timer);
+    let started = Instant::now();
+    let report = futures_executor::block_on(async { client.documents().get_report("ID323").await }).unwrap();
+    assert_eq!(report.report_id, "ID323");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was waited out: {:?}",
+        started.elapsed()
+    );
+    // A second call right away: the 429 emptied the bucket, so pacing makes it wait.
+    futures_executor::block_on(async { client.documents().get_report("ID323").await }).unwrap();
+    futures_executor::block_on(async { client.documents().get_report("ID323").await }).unwrap();
+    let times = sent_at.lock().unwrap();
+    assert_eq!(times.len(), 4);
+    let gap = times[3] - times[2];
+    assert!(gap >= Duration::from_millis(150), "the pacer spaced the calls by the learned rate: {gap:?}");
+}
