@@ -46,6 +46,19 @@ pub enum Error {
         /// The last failure met.
         last: Box<Error>,
     },
+    /// Getting an access token from Login with Amazon failed: the token exchange with `host`
+    /// was tried `attempts` times, and `last` is the final failure (an [`Error::Lwa`] refusal,
+    /// a [`Error::Transport`] failure or a [`Error::Decode`] of LWA's answer). Its
+    /// [`Error::kind`] is that of `last`.
+    #[error("the token exchange with LWA at {host} failed after {attempts} attempt{}: {last}", if *attempts == 1 { "" } else { "s" })]
+    TokenExchange {
+        /// The LWA host that was asked, e.g. `api.amazon.com`.
+        host: String,
+        /// How many times the token request was sent.
+        attempts: u32,
+        /// The failure of the last attempt.
+        last: Box<Error>,
+    },
     /// The call was retried as often as the retry policy allows; `last` is the final failure.
     #[error("{operation}: gave up after {attempts} attempts: {last}")]
     RetriesExhausted {
@@ -101,7 +114,8 @@ impl From<ApiError> for Error {
 }
 
 impl Error {
-    /// The coarse kind of this error; for [`Error::RetriesExhausted`], that of the last failure.
+    /// The coarse kind of this error; for [`Error::RetriesExhausted`] and
+    /// [`Error::TokenExchange`], that of the last failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Config(_) => ErrorKind::Config,
@@ -110,7 +124,7 @@ impl Error {
             Error::Lwa(_) => ErrorKind::Lwa,
             Error::Decode(_) => ErrorKind::Decode,
             Error::Transport(_) => ErrorKind::Transport,
-            Error::RetriesExhausted { last, .. } => last.kind(),
+            Error::RetriesExhausted { last, .. } | Error::TokenExchange { last, .. } => last.kind(),
             Error::OutcomeUnknown { .. } => ErrorKind::OutcomeUnknown,
         }
     }
@@ -119,8 +133,31 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
-            Error::RetriesExhausted { last, .. } | Error::OutcomeUnknown { last, .. } => last.api(),
+            Error::RetriesExhausted { last, .. }
+            | Error::OutcomeUnknown { last, .. }
+            | Error::TokenExchange { last, .. } => last.api(),
             _ => None,
+        }
+    }
+
+    /// The network failure inside, if the request or its response was lost on the way.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Error::Transport(e) => Some(e),
+            Error::RetriesExhausted { last, .. }
+            | Error::OutcomeUnknown { last, .. }
+            | Error::TokenExchange { last, .. } => last.transport(),
+            _ => None,
+        }
+    }
+
+    /// Wraps a failure of the LWA leg: the token exchange with `host` failed after `attempts`
+    /// tries, the last with `last`. A `last` that is already a [`Error::TokenExchange`] is
+    /// returned as it is, so the wrapping is never doubled.
+    pub fn token_exchange(host: impl Into<String>, attempts: u32, last: Error) -> Error {
+        match last {
+            e @ Error::TokenExchange { .. } => e,
+            last => Error::TokenExchange { host: host.into(), attempts, last: Box::new(last) },
         }
     }
 
@@ -402,10 +439,16 @@ pub struct DecodeError {
 }
 
 /// What kind of network failure happened.
+///
+/// Transports classify the same failure the same way: a DNS failure, a refused or unreachable
+/// connection, a proxy that refused the tunnel and a failed TLS handshake (untrusted
+/// certificate, wrong name, no common protocol) are all [`TransportErrorKind::Connect`],
+/// since no byte of the request left the machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
-    /// The connection could not be made (DNS, refused, TLS handshake): the request never left.
+    /// The connection could not be made (DNS, refused, unreachable, proxy, TLS handshake): the
+    /// request never left, so even a request that must not be sent twice may be tried again.
     Connect,
     /// No complete response arrived in time; the request may have been processed.
     Timeout,
@@ -413,8 +456,33 @@ pub enum TransportErrorKind {
     Reset,
     /// The response was malformed at the HTTP level or cut short.
     Protocol,
+    /// The response was larger than the transport's size cap. Not transient: the same request
+    /// gets the same response, so it is reported once, never retried.
+    TooLarge,
     /// Anything else.
     Other,
+}
+
+impl TransportErrorKind {
+    /// True when trying the same request again may succeed: everything but
+    /// [`TransportErrorKind::TooLarge`] (whether a retry is *allowed* is another question,
+    /// answered by [`TransportError::request_never_left`] and the operation's retry safety).
+    pub fn is_transient(self) -> bool {
+        !matches!(self, TransportErrorKind::TooLarge)
+    }
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportErrorKind::Connect => "could not connect; the request never left",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::Reset => "connection reset",
+            TransportErrorKind::Protocol => "malformed or cut-short HTTP response",
+            TransportErrorKind::TooLarge => "response too large",
+            TransportErrorKind::Other => "network failure",
+        })
+    }
 }
 
 /// A network failure, reported by a transport.
@@ -433,9 +501,33 @@ impl TransportError {
         TransportError { kind, message: message.into() }
     }
 
-    /// True only when the request certainly never reached the server.
+    /// A connection that could not be made: DNS, refused, unreachable, proxy refusal or a
+    /// failed TLS handshake. [`TransportError::request_never_left`] is true for it.
+    pub fn connect(message: impl Into<String>) -> Self {
+        TransportError::new(TransportErrorKind::Connect, message)
+    }
+
+    /// A response larger than `limit` bytes, the transport's size cap; never retried.
+    pub fn too_large(limit: u64) -> Self {
+        TransportError::new(
+            TransportErrorKind::TooLarge,
+            format!(
+                "the response is larger than the size cap of {limit} bytes; it was not read further and will not be retried"
+            ),
+        )
+    }
+
+    /// True only when the request certainly never reached the server: for every
+    /// [`TransportErrorKind::Connect`] failure, which transports use for DNS failures,
+    /// refused or unreachable connections, proxy refusals and failed TLS handshakes.
     pub fn request_never_left(&self) -> bool {
         self.kind == TransportErrorKind::Connect
+    }
+
+    /// True when the same request may succeed if tried again; false for
+    /// [`TransportErrorKind::TooLarge`].
+    pub fn is_transient(&self) -> bool {
+        self.kind.is_transient()
     }
 }
 
@@ -460,20 +552,43 @@ pub(crate) fn bounded_body(body: &[u8]) -> String {
     s
 }
 
+/// True for the messages resolvers give when a host name cannot be resolved (glibc, musl,
+/// macOS, Windows and std's own wording).
+fn is_dns_failure(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    [
+        "failed to lookup address",
+        "name or service not known",
+        "nodename nor servname",
+        "no such host",
+        "temporary failure in name resolution",
+        "name resolution",
+        "dns error",
+    ]
+    .iter()
+    .any(|p| m.contains(p))
+}
+
 impl From<std::io::Error> for TransportError {
     /// Classifies an I/O error: refused or unreachable connections never left; resets, broken
     /// pipes and early ends may have been processed.
     fn from(e: std::io::Error) -> Self {
         use std::io::ErrorKind as K;
         let kind = match e.kind() {
-            K::ConnectionRefused | K::NotFound | K::AddrNotAvailable | K::AddrInUse => {
-                TransportErrorKind::Connect
-            }
+            K::ConnectionRefused
+            | K::NotFound
+            | K::AddrNotAvailable
+            | K::AddrInUse
+            | K::HostUnreachable
+            | K::NetworkUnreachable
+            | K::NetworkDown => TransportErrorKind::Connect,
             K::TimedOut | K::WouldBlock => TransportErrorKind::Timeout,
             K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
                 TransportErrorKind::Reset
             }
             K::InvalidData => TransportErrorKind::Protocol,
+            // The resolver's failures have no stable kind of their own; their text says it.
+            _ if is_dns_failure(&e.to_string()) => TransportErrorKind::Connect,
             _ => TransportErrorKind::Other,
         };
         TransportError::new(kind, e.to_string())
@@ -537,6 +652,64 @@ mod tests {
         let _ = bounded_body(&s);
         // Invalid UTF-8 expands when replaced; the text stays bounded all the same.
         assert!(bounded_body(&[0xff; MAX_ERROR_BODY]).len() <= MAX_ERROR_BODY + 4);
+    }
+
+    #[test]
+    fn token_exchange_failures_say_where_and_how_often() {
+        let inner = Error::Transport(TransportError::connect("io: Connection refused"));
+        let e = Error::token_exchange("api.amazon.com", 5, inner);
+        let s = e.to_string();
+        assert!(
+            s.starts_with("the token exchange with LWA at api.amazon.com failed after 5 attempts: "),
+            "{s}"
+        );
+        assert!(s.contains("Connection refused"), "{s}");
+        assert_eq!(e.kind(), ErrorKind::Transport);
+        assert!(e.transport().is_some_and(TransportError::request_never_left));
+        // Wrapping twice does not double the message; one attempt is singular.
+        let again = Error::token_exchange("other", 9, e);
+        assert!(matches!(&again, Error::TokenExchange { attempts: 5, .. }), "{again:?}");
+        let lwa = LwaError { code: LwaErrorCode::InvalidGrant, status: 400, description: None };
+        let e = Error::token_exchange("api.amazon.co.uk", 1, Error::Lwa(lwa));
+        assert!(e.to_string().contains("after 1 attempt: LWA"), "{e}");
+        assert_eq!(e.kind(), ErrorKind::Lwa);
+    }
+
+    #[test]
+    fn too_large_is_not_transient_and_says_so() {
+        let e = TransportError::too_large(64 << 20);
+        assert_eq!(e.kind, TransportErrorKind::TooLarge);
+        assert!(!e.is_transient() && !e.request_never_left());
+        let s = e.to_string();
+        assert!(
+            s.contains("TooLarge") && s.contains("67108864 bytes") && s.contains("not be retried"),
+            "{s}"
+        );
+        assert_eq!(TransportErrorKind::TooLarge.to_string(), "response too large");
+        for k in [TransportErrorKind::Connect, TransportErrorKind::Timeout, TransportErrorKind::Reset] {
+            assert!(k.is_transient(), "{k:?}");
+        }
+    }
+
+    #[test]
+    fn connection_failures_never_left_including_dns() {
+        use std::io::{Error as Io, ErrorKind as K};
+        assert!(TransportError::connect("tls handshake: UnknownIssuer").request_never_left());
+        for kind in [K::ConnectionRefused, K::HostUnreachable, K::NetworkUnreachable, K::AddrNotAvailable] {
+            assert!(TransportError::from(Io::from(kind)).request_never_left(), "{kind:?}");
+        }
+        // The resolver's failure is `Other`/uncategorised in std; its text classifies it.
+        for text in [
+            "failed to lookup address information: Name or service not known",
+            "failed to lookup address information: nodename nor servname provided, or not known",
+            "No such host is known. (os error 11001)",
+        ] {
+            assert!(TransportError::from(Io::other(text)).request_never_left(), "{text}");
+        }
+        for kind in [K::ConnectionReset, K::TimedOut, K::UnexpectedEof] {
+            assert!(!TransportError::from(Io::from(kind)).request_never_left(), "{kind:?}");
+        }
+        assert!(!TransportError::from(Io::other("something odd")).request_never_left());
     }
 
     #[test]
