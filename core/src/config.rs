@@ -8,6 +8,7 @@ use url::Url;
 
 use crate::error::ConfigError;
 use crate::place::{Environment, Marketplace};
+use crate::redact::Secrets;
 use crate::secret::Secret;
 
 /// The LWA credentials of one application acting for one customer.
@@ -60,6 +61,12 @@ impl Credentials {
     /// The refresh token.
     pub fn refresh_token(&self) -> &Secret {
         &self.refresh_token
+    }
+
+    /// The client secret and refresh token as a [`Secrets`] set for masking by value; add the
+    /// current access token (and an authorization code) with [`Secrets::with`].
+    pub fn secrets(&self) -> Secrets<'_> {
+        Secrets::new().with(&self.client_secret).with(&self.refresh_token)
     }
 }
 

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::redact::Secrets;
+
 /// How many bytes of a response body an error keeps.
 pub const MAX_ERROR_BODY: usize = 4096;
 
@@ -161,6 +163,71 @@ impl Error {
         }
     }
 
+    /// This error with every value of `secrets` (and anything shaped like an LWA token) masked
+    /// in every string it carries: messages, details, bodies, descriptions and nested errors.
+    /// Call it before an error leaves the SDK, with the secrets held at the time (client
+    /// secret, refresh token, current access token, authorization code), so a token a server
+    /// echoes in its answer never reaches `Display`, `Debug` or a log.
+    ///
+    /// ```
+    /// use amazon_business_core::error::{Error, TransportError};
+    /// use amazon_business_core::redact::Secrets;
+    /// use amazon_business_core::secret::Secret;
+    ///
+    /// let token = Secret::new("opaque-token-42");
+    /// let e = Error::Transport(TransportError::connect("proxy said: opaque-token-42 refused"));
+    /// let e = e.redacted(&Secrets::new().with(&token));
+    /// assert!(!format!("{e} {e:?}").contains("opaque-token-42"));
+    /// ```
+    #[must_use]
+    pub fn redacted(self, secrets: &Secrets<'_>) -> Error {
+        let m = |s: &mut String| secrets.mask_in_place(s);
+        match self {
+            Error::Config(mut e) => {
+                m(&mut e.message);
+                Error::Config(e)
+            }
+            Error::Validation(mut e) => {
+                m(&mut e.field);
+                m(&mut e.message);
+                Error::Validation(e)
+            }
+            Error::Api(mut e) => {
+                e.redact_in_place(secrets);
+                Error::Api(e)
+            }
+            Error::Lwa(mut e) => {
+                if let LwaErrorCode::Other(c) = &mut e.code {
+                    m(c);
+                }
+                if let Some(d) = &mut e.description {
+                    m(d);
+                }
+                Error::Lwa(e)
+            }
+            Error::Decode(mut e) => {
+                m(&mut e.path);
+                m(&mut e.message);
+                m(&mut e.body);
+                Error::Decode(e)
+            }
+            Error::Transport(mut e) => {
+                m(&mut e.message);
+                Error::Transport(e)
+            }
+            Error::OutcomeUnknown { operation, mut detail, last } => {
+                m(&mut detail);
+                Error::OutcomeUnknown { operation, detail, last: Box::new(last.redacted(secrets)) }
+            }
+            Error::RetriesExhausted { operation, attempts, last } => {
+                Error::RetriesExhausted { operation, attempts, last: Box::new(last.redacted(secrets)) }
+            }
+            Error::TokenExchange { host, attempts, last } => {
+                Error::TokenExchange { host, attempts, last: Box::new(last.redacted(secrets)) }
+            }
+        }
+    }
+
     /// Amazon's `x-amzn-RequestId` for the failed exchange, to quote to Amazon support.
     pub fn request_id(&self) -> Option<&str> {
         self.api().and_then(|e| e.request_id.as_deref())
@@ -273,7 +340,21 @@ impl ApiError {
         e.request_id = headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok()).map(str::to_owned);
         e.rate_limit = crate::pacer::rate_limit_header(headers);
         e.body = bounded_body(response.body());
+        // A server may echo a token back; mask anything shaped like one from the start.
+        e.redact_in_place(&Secrets::new());
         e
+    }
+
+    /// Masks `secrets` (and LWA token shapes) in every string of this error.
+    fn redact_in_place(&mut self, secrets: &Secrets<'_>) {
+        for entry in &mut self.errors {
+            secrets.mask_in_place(&mut entry.code);
+            secrets.mask_in_place(&mut entry.message);
+            if let Some(d) = &mut entry.details {
+                secrets.mask_in_place(d);
+            }
+        }
+        secrets.mask_in_place(&mut self.body);
     }
 
     /// The kind that an HTTP status maps to.

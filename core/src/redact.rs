@@ -1,8 +1,19 @@
 //! Renders requests and responses for logs with every secret masked: the
 //! `x-amz-access-token` header, and `client_secret`, `refresh_token`, `access_token` and `code`
 //! wherever they appear (form bodies, JSON bodies, query strings).
+//!
+//! Masking works by name (the fields above) and by value: a [`Secrets`] set holds the secrets
+//! the SDK knows (client secret, refresh token, current access token, authorization code), and
+//! [`request_with`], [`response_with`], [`Secrets::mask`] and
+//! [`Error::redacted`](crate::error::Error::redacted) replace each of them wherever it appears,
+//! so a token a server echoes back inside an error message is masked too. As a safety net,
+//! anything shaped like an LWA token (`Atza|…`, `Atzr|…`, `Atzc|…`) is masked even when it is
+//! not in the set.
 
-use std::fmt::Write;
+use std::borrow::Cow;
+use std::fmt::{self, Write};
+
+use crate::secret::Secret;
 
 /// Field and header names whose values never appear in a rendering.
 pub const SECRET_NAMES: [&str; 6] =
@@ -10,6 +21,182 @@ pub const SECRET_NAMES: [&str; 6] =
 
 const MASK: &str = "***";
 const MAX_BODY: usize = 2048;
+
+/// Values shorter than this are not masked by value (they would mask ordinary words); they are
+/// still masked by name.
+pub const MIN_SECRET_LEN: usize = 6;
+
+/// The secret values to mask wherever they appear, by value.
+///
+/// Build it from what the SDK holds at the time something is printed: the client secret and
+/// refresh token ([`Credentials::secrets`](crate::config::Credentials::secrets) gives both),
+/// the current access token and an authorization code. `Debug` shows only how many values it
+/// holds.
+///
+/// ```
+/// use amazon_business_core::redact::Secrets;
+/// use amazon_business_core::secret::Secret;
+///
+/// let token = Secret::new("Atza|IwEB-private");
+/// let secrets = Secrets::new().with(&token);
+/// assert_eq!(secrets.mask("Access token Atza|IwEB-private is expired"), "Access token *** is expired");
+/// ```
+#[derive(Clone, Default)]
+pub struct Secrets<'a> {
+    values: Vec<&'a str>,
+}
+
+impl<'a> Secrets<'a> {
+    /// An empty set: only the by-name masking and the token-shape safety net apply.
+    pub fn new() -> Self {
+        Secrets::default()
+    }
+
+    /// Adds a secret to the set (blank values and values shorter than [`MIN_SECRET_LEN`] are
+    /// skipped).
+    pub fn with(mut self, secret: &'a Secret) -> Self {
+        self.push(secret);
+        self
+    }
+
+    /// Adds a secret when there is one.
+    pub fn with_opt(mut self, secret: Option<&'a Secret>) -> Self {
+        if let Some(s) = secret {
+            self.push(s);
+        }
+        self
+    }
+
+    /// Adds a secret to the set in place.
+    pub fn push(&mut self, secret: &'a Secret) {
+        let v = secret.expose().trim();
+        if v.len() >= MIN_SECRET_LEN && !self.values.contains(&v) {
+            self.values.push(v);
+            // Longest first, so a secret that contains another is masked whole.
+            self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        }
+    }
+
+    /// How many values the set masks.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// True when the set masks no value.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// `text` with every value of the set masked: as it is, percent-encoded (form bodies,
+    /// query strings) and JSON-escaped; a prefix of a value left at the very end of a cut text
+    /// (at least four characters, before an optional `…`) is masked too. Then anything shaped
+    /// like an LWA token is masked. Borrows `text` when nothing had to change.
+    pub fn mask<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut out = Cow::Borrowed(text);
+        for v in &self.values {
+            for form in encodings(v) {
+                if out.contains(form.as_ref()) {
+                    out = Cow::Owned(out.replace(form.as_ref(), MASK));
+                }
+            }
+        }
+        for v in &self.values {
+            if let Some(masked) = mask_cut_prefix(&out, v) {
+                out = Cow::Owned(masked);
+            }
+        }
+        match mask_token_shapes(&out) {
+            Some(masked) => Cow::Owned(masked),
+            None => out,
+        }
+    }
+
+    /// [`Secrets::mask`] into an owned string, in place.
+    pub fn mask_in_place(&self, text: &mut String) {
+        if let Cow::Owned(masked) = self.mask(text) {
+            *text = masked;
+        }
+    }
+}
+
+impl fmt::Debug for Secrets<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secrets({} values)", self.values.len())
+    }
+}
+
+/// The spellings a value may take in printed text.
+fn encodings(v: &str) -> Vec<Cow<'_, str>> {
+    let mut forms = vec![Cow::Borrowed(v)];
+    let form: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+    let pct = percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let json = serde_json::to_string(v).unwrap_or_default();
+    let json = json.get(1..json.len().saturating_sub(1)).unwrap_or_default().to_owned();
+    let json_slash = json.replace('/', "\\/");
+    for f in [form, pct, json, json_slash] {
+        if !f.is_empty() && !forms.iter().any(|g| g.as_ref() == f) {
+            forms.push(Cow::Owned(f));
+        }
+    }
+    forms
+}
+
+/// Masks a trailing prefix of `v` (at least 4 bytes) that a cut left at the end of `text`.
+fn mask_cut_prefix(text: &str, v: &str) -> Option<String> {
+    let body = text.strip_suffix('…').unwrap_or(text);
+    let tail = &text[body.len()..];
+    let longest = v.len().saturating_sub(1).min(body.len());
+    (4..=longest)
+        .rev()
+        .filter(|&k| v.is_char_boundary(k))
+        .find_map(|k| body.ends_with(&v[..k]).then(|| format!("{}{MASK}{tail}", &body[..body.len() - k])))
+}
+
+fn is_token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-_.~+/=%\\|".contains(&b)
+}
+
+/// Masks what follows `Atz?|` (or its percent-encoded `Atz?%7C`): LWA's access tokens,
+/// refresh tokens and codes. `None` when there was nothing to mask.
+pub(crate) fn mask_token_shapes(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(at) = text[i..].find("Atz").map(|p| p + i) {
+        let after = at + 3;
+        let Some(&letter) = bytes.get(after) else { break };
+        let sep = if !letter.is_ascii_lowercase() {
+            0
+        } else if bytes.get(after + 1) == Some(&b'|') {
+            1
+        } else if text.get(after + 1..after + 4).is_some_and(|s| s.eq_ignore_ascii_case("%7c")) {
+            3
+        } else {
+            0
+        };
+        if sep == 0 {
+            i = after;
+            continue;
+        }
+        let start = after + 1 + sep;
+        let mut end = start;
+        while end < bytes.len() && is_token_char(bytes[end]) {
+            end += 1;
+        }
+        if end > start && &text[start..end] != MASK {
+            out.push_str(&text[copied..start]);
+            out.push_str(MASK);
+            copied = end;
+        }
+        i = end;
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
+}
 
 fn is_secret(name: &str) -> bool {
     SECRET_NAMES.iter().any(|s| s.eq_ignore_ascii_case(name))
@@ -92,8 +279,15 @@ fn headers_text(out: &mut String, headers: &http::HeaderMap) {
     }
 }
 
-/// A request as text, secrets masked.
+/// A request as text, secrets masked by name and by token shape. Prefer [`request_with`],
+/// which also masks the secrets the SDK holds by value.
 pub fn request(request: &http::Request<Vec<u8>>) -> String {
+    request_with(request, &Secrets::new())
+}
+
+/// A request as text, secrets masked by name, by token shape and, for each value in
+/// `secrets`, by value.
+pub fn request_with(request: &http::Request<Vec<u8>>, secrets: &Secrets<'_>) -> String {
     let uri = request.uri();
     let shown_uri = match uri.query() {
         Some(q) => format!("{}?{}", uri.to_string().split('?').next().unwrap_or_default(), mask_pairs(q)),
@@ -102,22 +296,28 @@ pub fn request(request: &http::Request<Vec<u8>>) -> String {
     let mut out = format!("{} {}\n", request.method(), shown_uri);
     headers_text(&mut out, request.headers());
     out.push_str(&body_text(request.headers(), request.body()));
-    out
+    secrets.mask(&out).into_owned()
 }
 
-/// A response as text, secrets masked.
+/// A response as text, secrets masked by name and by token shape. Prefer [`response_with`],
+/// which also masks the secrets the SDK holds by value.
 pub fn response(response: &http::Response<Vec<u8>>) -> String {
+    response_with(response, &Secrets::new())
+}
+
+/// A response as text, secrets masked by name, by token shape and, for each value in
+/// `secrets`, by value.
+pub fn response_with(response: &http::Response<Vec<u8>>, secrets: &Secrets<'_>) -> String {
     let mut out = format!("HTTP {}\n", response.status());
     headers_text(&mut out, response.headers());
     out.push_str(&body_text(response.headers(), response.body()));
-    out
+    secrets.mask(&out).into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::lwa;
-    use crate::secret::Secret;
 
     const SECRETS: [&str; 5] = ["SECRET-ONE", "Atzr|REFRESH", "Atza|ACCESS", "CODE-XYZ", "Atzr|NEWREFRESH"];
 
@@ -175,6 +375,91 @@ mod tests {
             text.contains("buyer@example.com") && text.contains("a=1") && text.contains("\"keep\":\"me\""),
             "{text}"
         );
+    }
+
+    #[test]
+    fn echoed_secrets_are_masked_by_value_in_errors() {
+        use crate::error::{ApiError, Error, ErrorEntry, LwaError, LwaErrorCode, TransportError};
+        let access = Secret::new("opaque-access-77");
+        let client = Secret::new("client/secret+1");
+        let refresh = Secret::new("refresh-value-88");
+        let code = Secret::new("ANcodeValue");
+        let creds = crate::config::Credentials::new("id", client.clone(), refresh.clone()).unwrap();
+        let secrets = creds.secrets().with(&access).with_opt(Some(&code));
+        assert_eq!(secrets.len(), 4);
+        assert_eq!(format!("{secrets:?}"), "Secrets(4 values)");
+        let mut api = ApiError::new("getOrders", 401);
+        api.errors.push(ErrorEntry {
+            code: "Unauthorized".into(),
+            message: "Access token opaque-access-77 is expired".into(),
+            details: Some("client%2Fsecret%2B1 and ANcodeValue".into()),
+        });
+        api.body = r#"{"token":"client\/secret+1","r":"refresh-value-88"}"#.into();
+        let nested = Error::RetriesExhausted {
+            operation: "getOrders",
+            attempts: 2,
+            last: Box::new(Error::OutcomeUnknown {
+                operation: "getOrders",
+                detail: "saw refresh-value-88".into(),
+                last: Box::new(Error::Api(Box::new(api))),
+            }),
+        };
+        let lwa = Error::token_exchange(
+            "api.amazon.com",
+            3,
+            Error::Lwa(LwaError {
+                code: LwaErrorCode::Other("opaque-access-77".into()),
+                status: 400,
+                description: Some("bad code ANcodeValue".into()),
+            }),
+        );
+        let transport = Error::Transport(TransportError::connect("proxy echoed client/secret+1"));
+        for e in [nested, lwa, transport] {
+            let before = format!("{e} {e:?}");
+            assert!(
+                ["opaque-access-77", "client", "refresh-value-88", "ANcodeValue"]
+                    .iter()
+                    .any(|s| before.contains(s)),
+                "the test must start from a leaking error: {before}"
+            );
+            let e = e.redacted(&secrets);
+            let shown = format!("{e} {e:?} {e:#?}");
+            for leak in [
+                "opaque-access-77",
+                "client/secret+1",
+                "client%2Fsecret%2B1",
+                "client\\/secret",
+                "refresh-value-88",
+                "ANcodeValue",
+            ] {
+                assert!(!shown.contains(leak), "{leak} in {shown}");
+            }
+        }
+    }
+
+    #[test]
+    fn logs_mask_by_value_and_by_token_shape() {
+        let access = Secret::new("opaque-access-77");
+        let secrets = Secrets::new().with(&access);
+        let resp = http::Response::builder()
+            .status(401)
+            .header("content-type", "application/json")
+            .body(br#"{"errors":[{"code":"Unauthorized","message":"token opaque-access-77 or Atza|IwEBunknown expired"}]}"#.to_vec())
+            .unwrap();
+        let text = response_with(&resp, &secrets);
+        assert!(!text.contains("opaque-access-77") && !text.contains("IwEBunknown"), "{text}");
+        assert!(text.contains("Atza|***"), "{text}");
+        let req = http::Request::builder()
+            .uri("https://x.example/p?state=opaque-access-77")
+            .body(Vec::new())
+            .unwrap();
+        assert!(!request_with(&req, &secrets).contains("opaque-access-77"));
+        // Short values would mask ordinary words, so they are only masked by name.
+        assert!(Secrets::new().with(&Secret::new("abc")).is_empty());
+        // A prefix of a secret left at the end of a cut text is masked.
+        assert_eq!(secrets.mask("token opaque-acc…"), "token ***…");
+        assert_eq!(Secrets::new().mask("Atzr%7CIwE%2Bx&a=1"), "Atzr%7C***&a=1");
+        assert_eq!(Secrets::new().mask("Atzure|x"), "Atzure|x");
     }
 
     #[test]
