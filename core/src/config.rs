@@ -110,6 +110,59 @@ impl fmt::Debug for CredentialKey {
     }
 }
 
+/// A proxy URL whose credentials never show: `Display` and `Debug` print
+/// `http://***@proxy.corp:3128/` for `http://user:pass@proxy.corp:3128`.
+///
+/// It dereferences to the [`Url`] (so `proxy.as_str()`, `proxy.host_str()` work), but mind
+/// that the `Url`'s own `Display` shows the credentials: print the `ProxyUrl`, not the `Url`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProxyUrl(Url);
+
+impl ProxyUrl {
+    /// The URL, credentials included. Hand it to the HTTP stack; never print it.
+    pub fn as_url(&self) -> &Url {
+        &self.0
+    }
+
+    /// True when the URL carries a user name or a password.
+    pub fn has_credentials(&self) -> bool {
+        !self.0.username().is_empty() || self.0.password().is_some()
+    }
+}
+
+impl std::ops::Deref for ProxyUrl {
+    type Target = Url;
+    fn deref(&self) -> &Url {
+        &self.0
+    }
+}
+
+impl fmt::Display for ProxyUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&mask_url_credentials(self.0.as_str()))
+    }
+}
+
+impl fmt::Debug for ProxyUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ProxyUrl({:?})", mask_url_credentials(self.0.as_str()))
+    }
+}
+
+/// `url` with the user and password of its authority replaced by `***`, for printing a URL
+/// (valid or not) that may carry credentials: `http://u:p@h:1/` becomes `http://***@h:1/`.
+pub fn mask_url_credentials(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
 /// When and how often a failed call is tried again.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
@@ -169,7 +222,7 @@ pub struct Config {
     pub(crate) retry: RetryPolicy,
     pub(crate) pacing: bool,
     pub(crate) timeouts: Timeouts,
-    pub(crate) proxy: Option<Url>,
+    pub(crate) proxy: Option<ProxyUrl>,
     pub(crate) debug: bool,
 }
 
@@ -211,8 +264,8 @@ impl Config {
     pub fn timeouts(&self) -> Timeouts {
         self.timeouts
     }
-    /// The HTTP(S) proxy, if any.
-    pub fn proxy(&self) -> Option<&Url> {
+    /// The HTTP(S) proxy, if any; it prints with its credentials masked.
+    pub fn proxy(&self) -> Option<&ProxyUrl> {
         self.proxy.as_ref()
     }
     /// Whether transports log redacted request and response dumps.
@@ -290,7 +343,7 @@ pub struct ConfigBuilder {
     retry: Option<RetryPolicy>,
     pacing: Option<bool>,
     timeouts: Option<Timeouts>,
-    proxy: Option<Url>,
+    proxy: Option<ProxyUrl>,
     debug: bool,
 }
 
@@ -335,17 +388,22 @@ impl ConfigBuilder {
         self.timeouts = Some(timeouts);
         self
     }
-    /// An HTTP proxy, e.g. `http://proxy.corp:3128`.
+    /// An HTTP proxy, e.g. `http://proxy.corp:3128` or `http://user:password@proxy.corp:3128`
+    /// (the credentials never appear in `Debug`, `Display` or errors).
     pub fn proxy(mut self, url: &str) -> Result<Self, ConfigError> {
+        let shown = mask_url_credentials(url);
         let u = Url::parse(url)
-            .map_err(|e| ConfigError::new("proxy", format!("{url:?} is not a valid URL: {e}")))?;
+            .map_err(|e| ConfigError::new("proxy", format!("{shown:?} is not a valid URL: {e}")))?;
         if !matches!(u.scheme(), "http" | "https") {
             return Err(ConfigError::new(
                 "proxy",
-                format!("{url:?}: only http and https proxies are supported"),
+                format!("{shown:?}: only http and https proxies are supported"),
             ));
         }
-        self.proxy = Some(u);
+        if u.host_str().is_none_or(str::is_empty) {
+            return Err(ConfigError::new("proxy", format!("{shown:?} names no host")));
+        }
+        self.proxy = Some(ProxyUrl(u));
         Ok(self)
     }
     /// Log redacted request and response dumps at debug level.
@@ -440,6 +498,34 @@ mod tests {
         assert!(!dump.contains("shh-secret"), "{dump}");
         assert!(!dump.contains("refresh-secret"), "{dump}");
         assert!(dump.contains("amzn1.application-oa2-client.abc"));
+    }
+
+    #[test]
+    fn proxy_credentials_never_show() {
+        let c = Config::builder()
+            .credentials(creds())
+            .proxy("http://alice:pr0xy-pa55@proxy.corp:3128")
+            .unwrap()
+            .build()
+            .unwrap();
+        let proxy = c.proxy().unwrap();
+        let shown = format!("{c:?} {c:#?} {proxy} {proxy:?}");
+        assert!(!shown.contains("pr0xy-pa55") && !shown.contains("alice"), "{shown}");
+        assert!(shown.contains("http://***@proxy.corp:3128/"), "{shown}");
+        // The HTTP stack still gets the credentials.
+        assert_eq!(proxy.password(), Some("pr0xy-pa55"));
+        assert!(proxy.as_str().contains("alice:pr0xy-pa55@") && proxy.has_credentials());
+        // Errors about a proxy URL mask them too, valid URL or not.
+        for bad in [
+            "socks5://alice:pr0xy-pa55@proxy.corp:1080",
+            "http://alice:pr0xy-pa55@[::1",
+            "alice:pr0xy-pa55@proxy",
+        ] {
+            let e = Config::builder().proxy(bad).unwrap_err();
+            let shown = format!("{e} {e:?}");
+            assert!(!shown.contains("pr0xy-pa55"), "{shown}");
+        }
+        assert_eq!(mask_url_credentials("http://proxy:1/a@b"), "http://proxy:1/a@b");
     }
 
     #[test]
