@@ -1,6 +1,6 @@
 //! The one error type of the SDK, and its parts.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +9,10 @@ use crate::redact::Secrets;
 
 /// How many bytes of a response body an error keeps.
 pub const MAX_ERROR_BODY: usize = 4096;
+
+/// How many characters of a body (or of Amazon's error messages) an error's `Display` shows;
+/// the rest is marked as cut, and the kept body stays readable with [`ApiError::body`].
+pub const MAX_DISPLAY_BODY: usize = 512;
 
 /// Everything that can go wrong in a call.
 ///
@@ -309,10 +313,13 @@ pub struct ApiError {
     pub rate_limit: Option<f64>,
     /// How long Amazon asked to wait (`Retry-After`), on a 429 or 503.
     pub retry_after: Option<Duration>,
-    /// The start of the raw body (at most [`MAX_ERROR_BODY`] bytes), for diagnosis.
+    /// The start of the raw body (at most [`MAX_ERROR_BODY`] bytes), for diagnosis. `Display`
+    /// shows at most [`MAX_DISPLAY_BODY`] characters of it.
     pub body: String,
     /// The role the operation needs, used to explain a 403.
     pub role: Option<&'static str>,
+    /// The size of the whole body in bytes, before it was bounded (0: not known).
+    body_len: usize,
 }
 
 impl ApiError {
@@ -328,7 +335,25 @@ impl ApiError {
             retry_after: None,
             body: String::new(),
             role: None,
+            body_len: 0,
         }
+    }
+
+    /// Keeps the start of `body` (at most [`MAX_ERROR_BODY`] bytes) and its whole size.
+    pub fn set_body(&mut self, body: &[u8]) {
+        self.body = bounded_body(body);
+        self.body_len = body.len();
+    }
+
+    /// The kept start of the response body (at most [`MAX_ERROR_BODY`] bytes, ending in `…`
+    /// when the body was longer): more than `Display` shows.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// The size in bytes of the whole response body, of which [`ApiError::body`] is the start.
+    pub fn body_len(&self) -> usize {
+        self.body_len.max(self.body.trim_end_matches('…').len())
     }
 
     /// Reads an error response (its `errors` list, request id and rate limit); `retry_after`
@@ -339,7 +364,7 @@ impl ApiError {
         e.errors = serde_json::from_slice::<ErrorList>(response.body()).map(|l| l.errors).unwrap_or_default();
         e.request_id = headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok()).map(str::to_owned);
         e.rate_limit = crate::pacer::rate_limit_header(headers);
-        e.body = bounded_body(response.body());
+        e.set_body(response.body());
         // A server may echo a token back; mask anything shaped like one from the start.
         e.redact_in_place(&Secrets::new());
         e
@@ -395,17 +420,36 @@ impl ApiError {
     }
 }
 
+/// The first `max` characters of `s`, and whether anything was left out.
+fn first_chars(s: &str, max: usize) -> (&str, bool) {
+    match s.char_indices().nth(max) {
+        Some((end, _)) => (&s[..end], true),
+        None => (s, false),
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        let mut listed = String::new();
         for e in &self.errors {
-            write!(f, "; {}: {}", e.code, e.message)?;
+            let _ = write!(listed, "; {}: {}", e.code, e.message);
             if let Some(d) = &e.details {
-                write!(f, " ({d})")?;
+                let _ = write!(listed, " ({d})");
             }
         }
+        let (shown, cut) = first_chars(&listed, MAX_DISPLAY_BODY);
+        f.write_str(shown)?;
+        if cut {
+            write!(f, "… (cut, {} errors in all)", self.errors.len())?;
+        }
         if self.errors.is_empty() && !self.body.is_empty() {
-            write!(f, "; body: {}", self.body)?;
+            let kept = self.body.strip_suffix('…').unwrap_or(&self.body);
+            let (shown, cut) = first_chars(kept, MAX_DISPLAY_BODY);
+            write!(f, "; body: {shown}")?;
+            if cut || kept.len() < self.body_len() {
+                write!(f, "… (cut, {} bytes in all)", self.body_len())?;
+            }
         }
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
@@ -716,11 +760,40 @@ mod tests {
             retry_after: None,
             body: String::new(),
             role: Some("Amazon Business Analytics"),
+            body_len: 0,
         };
         let s = e.to_string();
         assert!(s.contains("HTTP 403"), "{s}");
         assert!(s.contains("Amazon Business Analytics"), "{s}");
         assert!(s.contains("req-1"), "{s}");
+    }
+
+    #[test]
+    fn display_shows_a_bounded_body_marked_as_cut() {
+        let body = format!("<html>{}</html>", "x".repeat(5000));
+        let r = http::Response::builder().status(502).body(body.clone().into_bytes()).unwrap();
+        let e = ApiError::from_response("getOrders", &r);
+        let s = e.to_string();
+        assert!(s.len() < MAX_DISPLAY_BODY + 200, "{} characters shown", s.len());
+        assert!(s.contains(&format!("… (cut, {} bytes in all)", body.len())), "{s}");
+        // The error keeps more than it shows.
+        assert!(e.body().len() >= MAX_ERROR_BODY && body.starts_with(e.body().trim_end_matches('…')));
+        assert_eq!(e.body_len(), body.len());
+        // A short body is shown whole, unmarked.
+        let r = http::Response::builder().status(502).body(b"Bad gateway".to_vec()).unwrap();
+        let s = ApiError::from_response("getOrders", &r).to_string();
+        assert!(s.ends_with("; body: Bad gateway"), "{s}");
+        // Long error messages are bounded too.
+        let mut e = ApiError::new("getOrders", 400);
+        e.errors = (0..50)
+            .map(|i| ErrorEntry {
+                code: "InvalidInput".into(),
+                message: format!("field {i} {}", "y".repeat(40)),
+                details: None,
+            })
+            .collect();
+        let s = e.to_string();
+        assert!(s.len() < MAX_DISPLAY_BODY + 200 && s.contains("(cut, 50 errors in all)"), "{s}");
     }
 
     #[test]
