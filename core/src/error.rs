@@ -10,6 +10,10 @@ use crate::redact::Secrets;
 /// How many bytes of a response body an error keeps.
 pub const MAX_ERROR_BODY: usize = 4096;
 
+/// The response header in which a test server (the SDK's sandbox emulator) explains why it
+/// refused a request: the nearest recorded example and each difference. Errors show it.
+pub const DIAGNOSTIC_HEADER: &str = "x-sandbox-diagnostic";
+
 /// How many characters of a body (or of Amazon's error messages) an error's `Display` shows;
 /// the rest is marked as cut, and the kept body stays readable with [`ApiError::body`].
 pub const MAX_DISPLAY_BODY: usize = 512;
@@ -318,6 +322,10 @@ pub struct ApiError {
     pub body: String,
     /// The role the operation needs, used to explain a 403.
     pub role: Option<&'static str>,
+    /// The test server's explanation of a refused request (the
+    /// [`DIAGNOSTIC_HEADER`] header, at most [`MAX_ERROR_BODY`] bytes), shown by `Display`.
+    /// Amazon itself does not send it.
+    pub diagnostic: Option<String>,
     /// The size of the whole body in bytes, before it was bounded (0: not known).
     body_len: usize,
 }
@@ -335,6 +343,7 @@ impl ApiError {
             retry_after: None,
             body: String::new(),
             role: None,
+            diagnostic: None,
             body_len: 0,
         }
     }
@@ -365,6 +374,11 @@ impl ApiError {
         e.request_id = headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok()).map(str::to_owned);
         e.rate_limit = crate::pacer::rate_limit_header(headers);
         e.set_body(response.body());
+        e.diagnostic = headers
+            .get(DIAGNOSTIC_HEADER)
+            .map(|v| bounded_body(v.as_bytes()))
+            .map(|d| d.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>())
+            .filter(|d| !d.trim().is_empty());
         // A server may echo a token back; mask anything shaped like one from the start.
         e.redact_in_place(&Secrets::new());
         e
@@ -380,6 +394,9 @@ impl ApiError {
             }
         }
         secrets.mask_in_place(&mut self.body);
+        if let Some(d) = &mut self.diagnostic {
+            secrets.mask_in_place(d);
+        }
     }
 
     /// The kind that an HTTP status maps to.
@@ -450,6 +467,10 @@ impl fmt::Display for ApiError {
             if cut || kept.len() < self.body_len() {
                 write!(f, "… (cut, {} bytes in all)", self.body_len())?;
             }
+        }
+        if let Some(d) = &self.diagnostic {
+            let (shown, cut) = first_chars(d.strip_suffix('…').unwrap_or(d), MAX_DISPLAY_BODY);
+            write!(f, "; sandbox diagnostic: {shown}{}", if cut { "… (cut)" } else { "" })?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
@@ -760,6 +781,7 @@ mod tests {
             retry_after: None,
             body: String::new(),
             role: Some("Amazon Business Analytics"),
+            diagnostic: None,
             body_len: 0,
         };
         let s = e.to_string();
@@ -794,6 +816,23 @@ mod tests {
             .collect();
         let s = e.to_string();
         assert!(s.len() < MAX_DISPLAY_BODY + 200 && s.contains("(cut, 50 errors in all)"), "{s}");
+    }
+
+    #[test]
+    fn display_shows_the_sandbox_diagnostic() {
+        let r = http::Response::builder()
+            .status(400)
+            .header(DIAGNOSTIC_HEADER, "nearest example getOrdersByOrderDate#1: query startDate: sent 2024-01-02T00:00:00Z, example 2024-01-01T00:00:00Z")
+            .body(br#"{"errors":[{"code":"InvalidInput","message":"Could not match input arguments"}],"sandboxDiagnostic":{}}"#.to_vec())
+            .unwrap();
+        let e = ApiError::from_response("getOrdersByOrderDate", &r);
+        let s = e.to_string();
+        assert!(s.contains("Could not match input arguments"), "{s}");
+        assert!(s.contains("sandbox diagnostic: nearest example getOrdersByOrderDate#1: query startDate: sent 2024-01-02"), "{s}");
+        assert!(s.contains("Hint: the static sandbox"), "{s}");
+        // Without the header nothing is added.
+        let r = http::Response::builder().status(400).body(b"{}".to_vec()).unwrap();
+        assert!(!ApiError::from_response("x", &r).to_string().contains("diagnostic"));
     }
 
     #[test]
