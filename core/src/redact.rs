@@ -15,9 +15,15 @@ use std::fmt::{self, Write};
 
 use crate::secret::Secret;
 
-/// Field and header names whose values never appear in a rendering.
-pub const SECRET_NAMES: [&str; 6] =
-    ["x-amz-access-token", "client_secret", "refresh_token", "access_token", "code", "authorization"];
+/// Field and header names whose values never appear in a rendering, wherever they are (JSON
+/// bodies, form bodies, query strings, headers).
+pub const SECRET_NAMES: [&str; 5] =
+    ["x-amz-access-token", "client_secret", "refresh_token", "access_token", "authorization"];
+
+/// Names masked only where they are an authorization code: in form bodies (the LWA
+/// authorization-code grant) and in query strings (the consent redirect, a `Location`
+/// header). In JSON bodies `code` is Amazon's error code and is shown.
+pub const FORM_SECRET_NAMES: [&str; 1] = ["code"];
 
 const MASK: &str = "***";
 const MAX_BODY: usize = 2048;
@@ -202,10 +208,14 @@ fn is_secret(name: &str) -> bool {
     SECRET_NAMES.iter().any(|s| s.eq_ignore_ascii_case(name))
 }
 
+fn is_form_secret(name: &str) -> bool {
+    is_secret(name) || FORM_SECRET_NAMES.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
 fn mask_pairs(s: &str) -> String {
     s.split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if is_secret(&percent_encoding::percent_decode_str(k).decode_utf8_lossy()) => {
+            Some((k, _)) if is_form_secret(&percent_encoding::percent_decode_str(k).decode_utf8_lossy()) => {
                 format!("{k}={MASK}")
             }
             _ => pair.to_owned(),
@@ -268,10 +278,25 @@ fn body_text(headers: &http::HeaderMap, body: &[u8]) -> String {
     }
 }
 
+/// A URL with its credentials and its query's secret parameters masked.
+fn url_text(url: &str) -> String {
+    let url = crate::config::mask_url_credentials(url);
+    match url.split_once('?') {
+        Some((base, query)) => {
+            let (query, fragment) = query.split_once('#').map_or((query, None), |(q, f)| (q, Some(f)));
+            let fragment = fragment.map(|f| format!("#{}", mask_pairs(f))).unwrap_or_default();
+            format!("{base}?{}{fragment}", mask_pairs(query))
+        }
+        None => url,
+    }
+}
+
 fn headers_text(out: &mut String, headers: &http::HeaderMap) {
     for (name, value) in headers {
         let shown = if is_secret(name.as_str()) {
             MASK.into()
+        } else if name == http::header::LOCATION || name == http::header::REFERER {
+            url_text(&String::from_utf8_lossy(value.as_bytes()))
         } else {
             String::from_utf8_lossy(value.as_bytes()).into_owned()
         };
@@ -288,12 +313,7 @@ pub fn request(request: &http::Request<Vec<u8>>) -> String {
 /// A request as text, secrets masked by name, by token shape and, for each value in
 /// `secrets`, by value.
 pub fn request_with(request: &http::Request<Vec<u8>>, secrets: &Secrets<'_>) -> String {
-    let uri = request.uri();
-    let shown_uri = match uri.query() {
-        Some(q) => format!("{}?{}", uri.to_string().split('?').next().unwrap_or_default(), mask_pairs(q)),
-        None => uri.to_string(),
-    };
-    let mut out = format!("{} {}\n", request.method(), shown_uri);
+    let mut out = format!("{} {}\n", request.method(), url_text(&request.uri().to_string()));
     headers_text(&mut out, request.headers());
     out.push_str(&body_text(request.headers(), request.body()));
     secrets.mask(&out).into_owned()
@@ -460,6 +480,31 @@ mod tests {
         assert_eq!(secrets.mask("token opaque-acc…"), "token ***…");
         assert_eq!(Secrets::new().mask("Atzr%7CIwE%2Bx&a=1"), "Atzr%7C***&a=1");
         assert_eq!(Secrets::new().mask("Atzure|x"), "Atzure|x");
+    }
+
+    #[test]
+    fn amazons_error_codes_show_but_authorization_codes_do_not() {
+        let resp = http::Response::builder()
+            .status(400)
+            .header("content-type", "application/json")
+            .body(br#"{"errors":[{"code":"InvalidInput","message":"bad"}]}"#.to_vec())
+            .unwrap();
+        let text = response(&resp);
+        assert!(text.contains(r#""code":"InvalidInput""#), "{text}");
+        // The consent redirect carries the code in its query, in a Location header too.
+        let resp = http::Response::builder()
+            .status(302)
+            .header("location", "https://app.example/cb?code=ANredirectcode&state=s1")
+            .body(Vec::new())
+            .unwrap();
+        let text = response(&resp);
+        assert!(!text.contains("ANredirectcode") && text.contains("state=s1"), "{text}");
+        let req = http::Request::builder()
+            .uri("https://app.example/cb?state=s1&code=ANredirectcode")
+            .body(Vec::new())
+            .unwrap();
+        let text = request(&req);
+        assert!(!text.contains("ANredirectcode") && text.contains("code=***"), "{text}");
     }
 
     #[test]
