@@ -204,6 +204,36 @@ pub struct Timeouts {
     pub request: Duration,
 }
 
+impl Timeouts {
+    /// The longest connect timeout a configuration accepts.
+    pub const MAX_CONNECT: Duration = Duration::from_secs(60 * 60);
+    /// The longest request timeout a configuration accepts.
+    pub const MAX_REQUEST: Duration = Duration::from_secs(24 * 60 * 60);
+
+    /// Refuses limits under which every call fails (zero, under a millisecond) or that no
+    /// one means (a connect timeout over an hour, a request timeout over a day).
+    fn check(&self) -> Result<(), ConfigError> {
+        let default = Timeouts::default();
+        for (field, value, max, default) in [
+            ("timeouts.connect", self.connect, Timeouts::MAX_CONNECT, default.connect),
+            ("timeouts.request", self.request, Timeouts::MAX_REQUEST, default.request),
+        ] {
+            if value < Duration::from_millis(1) {
+                return Err(ConfigError::new(
+                    field,
+                    format!(
+                        "is {value:?}, so every call would time out; give at least 1 ms (the default is {default:?})"
+                    ),
+                ));
+            }
+            if value > max {
+                return Err(ConfigError::new(field, format!("is {value:?}; at most {max:?} is accepted")));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for Timeouts {
     fn default() -> Self {
         Timeouts { connect: Duration::from_secs(10), request: Duration::from_secs(60) }
@@ -427,6 +457,8 @@ impl ConfigBuilder {
         if retry.max_attempts == 0 {
             return Err(ConfigError::new("retry.max_attempts", "must be at least 1 (1 disables retries)"));
         }
+        let timeouts = self.timeouts.unwrap_or_default();
+        timeouts.check()?;
         Ok(Config {
             credentials,
             marketplace: self.marketplace.unwrap_or(Marketplace::UnitedStates),
@@ -435,7 +467,7 @@ impl ConfigBuilder {
             user_email: self.user_email,
             retry,
             pacing: self.pacing.unwrap_or(true),
-            timeouts: self.timeouts.unwrap_or_default(),
+            timeouts,
             proxy: self.proxy,
             debug: self.debug,
         })
@@ -526,6 +558,24 @@ mod tests {
             assert!(!shown.contains("pr0xy-pa55"), "{shown}");
         }
         assert_eq!(mask_url_credentials("http://proxy:1/a@b"), "http://proxy:1/a@b");
+    }
+
+    #[test]
+    fn zero_and_absurd_timeouts_are_refused() {
+        let build = |connect, request| {
+            Config::builder().credentials(creds()).timeouts(Timeouts { connect, request }).build()
+        };
+        let e = build(Duration::ZERO, Duration::ZERO).unwrap_err();
+        assert_eq!(e.field, "timeouts.connect");
+        assert!(e.message.contains("every call would time out"), "{e}");
+        let e = build(Duration::from_secs(5), Duration::ZERO).unwrap_err();
+        assert_eq!(e.field, "timeouts.request");
+        let e = build(Duration::from_secs(5), Duration::from_nanos(10)).unwrap_err();
+        assert_eq!(e.field, "timeouts.request");
+        let e = build(Duration::from_secs(7200), Duration::from_secs(60)).unwrap_err();
+        assert!(e.to_string().contains("timeouts.connect") && e.message.contains("at most"), "{e}");
+        assert!(build(Duration::from_secs(5), Duration::from_secs(365 * 86400)).is_err());
+        assert!(build(Duration::from_millis(1), Duration::from_secs(86400)).is_ok());
     }
 
     #[test]
