@@ -164,7 +164,26 @@ pub fn mask_url_credentials(url: &str) -> String {
 }
 
 /// When and how often a failed call is tried again.
+///
+/// Start from [`RetryPolicy::default`] (or [`RetryPolicy::none`]) and change what you need;
+/// the fields are readable, and new ones may be added, so the struct is not built literally:
+///
+/// ```
+/// use std::time::Duration;
+/// use amazon_business_blocking::RetryPolicy;
+///
+/// let policy = RetryPolicy::default().max_attempts(3).base_delay(Duration::from_millis(100));
+/// assert_eq!(policy.max_attempts, 3);
+/// ```
+///
+/// ```compile_fail
+/// # use std::time::Duration;
+/// # use amazon_business_blocking::RetryPolicy;
+/// // Not possible: the struct may grow fields.
+/// let policy = RetryPolicy { max_attempts: 3, ..RetryPolicy::default() };
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// How many times a request may be sent in all (1 disables retries).
     pub max_attempts: u32,
@@ -193,10 +212,57 @@ impl RetryPolicy {
     pub fn none() -> Self {
         RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
     }
+
+    /// How many times a request may be sent in all (at least 1; 1 disables retries).
+    #[must_use]
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n;
+        self
+    }
+
+    /// The first backoff delay; each retry doubles it.
+    #[must_use]
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// The largest backoff delay.
+    #[must_use]
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// The longest `Retry-After` the client waits by itself.
+    #[must_use]
+    pub fn max_retry_after(mut self, delay: Duration) -> Self {
+        self.max_retry_after = delay;
+        self
+    }
 }
 
 /// Network time limits, applied by the transports.
+///
+/// Build them with [`Timeouts::new`] or change the defaults with the setters; the fields are
+/// readable, and new ones may be added, so the struct is not built literally:
+///
+/// ```
+/// use std::time::Duration;
+/// use amazon_business_blocking::Timeouts;
+///
+/// let t = Timeouts::new(Duration::from_secs(5), Duration::from_secs(30));
+/// assert_eq!(t, Timeouts::default().connect(Duration::from_secs(5)).request(Duration::from_secs(30)));
+/// ```
+///
+/// ```compile_fail
+/// # use std::time::Duration;
+/// # use amazon_business_blocking::Timeouts;
+/// // Not possible: the struct may grow fields.
+/// let t = Timeouts { connect: Duration::from_secs(5), request: Duration::from_secs(30) };
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Time to establish a connection (including TLS).
     pub connect: Duration,
@@ -205,6 +271,26 @@ pub struct Timeouts {
 }
 
 impl Timeouts {
+    /// Limits of `connect` to establish a connection and `request` for a whole exchange.
+    /// Zero, sub-millisecond or absurd values are refused when the configuration is built.
+    pub fn new(connect: Duration, request: Duration) -> Self {
+        Timeouts { connect, request }
+    }
+
+    /// The time to establish a connection (including TLS).
+    #[must_use]
+    pub fn connect(mut self, limit: Duration) -> Self {
+        self.connect = limit;
+        self
+    }
+
+    /// The time for a whole exchange, from sending to the end of the response.
+    #[must_use]
+    pub fn request(mut self, limit: Duration) -> Self {
+        self.request = limit;
+        self
+    }
+
     /// The longest connect timeout a configuration accepts.
     pub const MAX_CONNECT: Duration = Duration::from_secs(60 * 60);
     /// The longest request timeout a configuration accepts.
@@ -561,9 +647,27 @@ mod tests {
     }
 
     #[test]
+    fn policies_are_built_with_setters() {
+        let p = RetryPolicy::default()
+            .max_attempts(3)
+            .base_delay(Duration::from_millis(5))
+            .max_delay(Duration::from_secs(1))
+            .max_retry_after(Duration::from_secs(2));
+        assert_eq!(
+            (p.max_attempts, p.base_delay, p.max_delay, p.max_retry_after),
+            (3, Duration::from_millis(5), Duration::from_secs(1), Duration::from_secs(2))
+        );
+        assert_eq!(RetryPolicy::none().max_attempts, 1);
+        let t = Timeouts::default().request(Duration::from_secs(9));
+        assert_eq!((t.connect, t.request), (Duration::from_secs(10), Duration::from_secs(9)));
+        let e = Config::builder().credentials(creds()).retry(RetryPolicy::default().max_attempts(0)).build();
+        assert_eq!(e.unwrap_err().field, "retry.max_attempts");
+    }
+
+    #[test]
     fn zero_and_absurd_timeouts_are_refused() {
         let build = |connect, request| {
-            Config::builder().credentials(creds()).timeouts(Timeouts { connect, request }).build()
+            Config::builder().credentials(creds()).timeouts(Timeouts::new(connect, request)).build()
         };
         let e = build(Duration::ZERO, Duration::ZERO).unwrap_err();
         assert_eq!(e.field, "timeouts.connect");

@@ -443,11 +443,7 @@ mod tests {
         let config = Config::builder()
             .credentials(Credentials::new("id", "secret", "Atzr|x").unwrap())
             .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/t").unwrap())
-            .retry(RetryPolicy {
-                max_attempts: 2,
-                base_delay: std::time::Duration::from_millis(1),
-                ..RetryPolicy::default()
-            })
+            .retry(RetryPolicy::default().max_attempts(2).base_delay(std::time::Duration::from_millis(1)))
             .build()
             .unwrap();
         let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
