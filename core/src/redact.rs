@@ -224,57 +224,145 @@ fn mask_pairs(s: &str) -> String {
         .join("&")
 }
 
-fn mask_json(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map.iter_mut() {
-                if is_secret(k) {
-                    *v = serde_json::Value::String(MASK.into());
-                } else {
-                    mask_json(v);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_json),
-        _ => {}
+/// How many bytes of a body are examined to render its first [`MAX_BODY`] bytes: enough
+/// beyond the shown part that a secret straddling the cut is still seen whole and masked.
+const WINDOW: usize = MAX_BODY + 8192;
+
+/// The longest prefix of `bytes` that is UTF-8, when the only flaw is a character cut at the
+/// end; `None` for binary data.
+fn utf8_prefix(bytes: &[u8]) -> Option<&str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s),
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok(),
+        Err(_) => None,
     }
 }
 
-fn body_text(headers: &http::HeaderMap, body: &[u8]) -> String {
+/// The end (exclusive) of the JSON string starting at `start` (a `"`), or `s.len()` when the
+/// text is cut inside it.
+fn json_string_end(s: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < s.len() {
+        match s[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    s.len()
+}
+
+/// The end (exclusive) of the JSON value starting at `start` (not a string), or `s.len()` when
+/// the text is cut inside it.
+fn json_value_end(s: &[u8], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < s.len() {
+        match s[i] {
+            b'"' => {
+                i = json_string_end(s, i);
+                if depth == 0 {
+                    return i;
+                }
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' if depth == 0 => return i,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            b',' | b' ' | b'\t' | b'\r' | b'\n' if depth == 0 => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    s.len()
+}
+
+/// Masks, in JSON text that may be cut anywhere, the value of every key named in
+/// [`SECRET_NAMES`], without parsing the document: one pass over the text.
+fn mask_json_text(text: &str) -> String {
+    let s = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let end = json_string_end(s, i);
+        let mut j = end;
+        while j < s.len() && s[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let is_key = j < s.len() && s[j] == b':';
+        let key = text.get(i + 1..end.saturating_sub(1).max(i + 1)).unwrap_or_default();
+        if !(is_key && is_secret(key)) {
+            i = end;
+            continue;
+        }
+        // Skip the colon and white space to the value, then replace the value.
+        j += 1;
+        while j < s.len() && s[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if j >= s.len() {
+            break;
+        }
+        let value_end = if s[j] == b'"' { json_string_end(s, j) } else { json_value_end(s, j) };
+        out.push_str(&text[copied..j]);
+        out.push_str("\"***\"");
+        copied = value_end;
+        i = value_end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+fn looks_like_json(content_type: &str, text: &str) -> bool {
+    content_type.contains("json") || text.trim_start().starts_with(['{', '['])
+}
+
+/// Renders the start of a body with secrets masked by name and by value, examining at most
+/// [`WINDOW`] bytes of it however large it is, and showing at most [`MAX_BODY`] bytes.
+fn body_text(headers: &http::HeaderMap, body: &[u8], secrets: &Secrets<'_>) -> String {
     if body.is_empty() {
         return String::new();
     }
     let content_type = headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let text = if content_type.starts_with("application/x-www-form-urlencoded") {
-        mask_pairs(&String::from_utf8_lossy(body))
-    } else if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) {
-        mask_json(&mut v);
-        v.to_string()
-    } else if std::str::from_utf8(body).is_ok_and(|s| s.contains('=') && !s.contains(' ')) {
-        // Unlabelled form-like text: mask it as a form to be safe.
-        mask_pairs(&String::from_utf8_lossy(body))
-    } else if std::str::from_utf8(body).is_ok() {
-        // Text that is neither JSON nor a form cannot be masked field by field; a token could
-        // hide anywhere in it, so only its size is shown if it mentions a secret's name.
-        let s = String::from_utf8_lossy(body);
-        if SECRET_NAMES.iter().any(|n| s.to_ascii_lowercase().contains(n))
-            || s.contains("Atza|")
-            || s.contains("Atzr|")
-        {
-            return format!("<{} bytes withheld: may contain a secret>", body.len());
-        }
-        s.into_owned()
-    } else {
+    let window = &body[..body.len().min(WINDOW)];
+    let Some(text) = utf8_prefix(window) else {
         return format!("<{} bytes of binary>", body.len());
     };
-    if text.len() > MAX_BODY {
-        let mut cut = MAX_BODY;
+    let text = if content_type.starts_with("application/x-www-form-urlencoded") {
+        mask_pairs(text)
+    } else if looks_like_json(content_type, text) {
+        mask_json_text(text)
+    } else if text.contains('=') && !text.contains(' ') {
+        // Unlabelled form-like text: mask it as a form to be safe.
+        mask_pairs(text)
+    } else {
+        // Text that is neither JSON nor a form cannot be masked field by field; a token could
+        // hide anywhere in it, so only its size is shown if it mentions a secret's name.
+        let lower = text.to_ascii_lowercase();
+        if SECRET_NAMES.iter().any(|n| lower.contains(n)) {
+            return format!("<{} bytes withheld: may contain a secret>", body.len());
+        }
+        text.to_owned()
+    };
+    let text = secrets.mask(&text);
+    if text.len() > MAX_BODY || body.len() > window.len() {
+        let mut cut = text.len().min(MAX_BODY);
         while !text.is_char_boundary(cut) {
             cut -= 1;
         }
         format!("{}… ({} bytes)", &text[..cut], body.len())
     } else {
-        text
+        text.into_owned()
     }
 }
 
@@ -315,7 +403,7 @@ pub fn request(request: &http::Request<Vec<u8>>) -> String {
 pub fn request_with(request: &http::Request<Vec<u8>>, secrets: &Secrets<'_>) -> String {
     let mut out = format!("{} {}\n", request.method(), url_text(&request.uri().to_string()));
     headers_text(&mut out, request.headers());
-    out.push_str(&body_text(request.headers(), request.body()));
+    out.push_str(&body_text(request.headers(), request.body(), secrets));
     secrets.mask(&out).into_owned()
 }
 
@@ -330,7 +418,7 @@ pub fn response(response: &http::Response<Vec<u8>>) -> String {
 pub fn response_with(response: &http::Response<Vec<u8>>, secrets: &Secrets<'_>) -> String {
     let mut out = format!("HTTP {}\n", response.status());
     headers_text(&mut out, response.headers());
-    out.push_str(&body_text(response.headers(), response.body()));
+    out.push_str(&body_text(response.headers(), response.body(), secrets));
     secrets.mask(&out).into_owned()
 }
 
@@ -505,6 +593,52 @@ mod tests {
             .unwrap();
         let text = request(&req);
         assert!(!text.contains("ANredirectcode") && text.contains("code=***"), "{text}");
+    }
+
+    #[test]
+    fn a_large_body_renders_a_bounded_masked_prefix_without_being_parsed() {
+        let access = Secret::new("opaque-access-77");
+        let secrets = Secrets::new().with(&access);
+        // 50 MB of JSON whose end is not even JSON, and whose tail is not UTF-8: only the
+        // start is examined, so the prefix is still shown, field by field, masked.
+        let mut body = br#"{"keep":"me","access_token":"Atza|IwEBnamed","nested":{"refresh_token":{"a":[1,"x"]}},"echo":"opaque-access-77","items":["#.to_vec();
+        while body.len() < 50_000_000 {
+            body.extend_from_slice(br#"{"id":"aaaaaaaaaaaaaaaa","n":12345},"#);
+        }
+        body.extend_from_slice(&[0xff, 0xfe, b'"']);
+        let resp = http::Response::builder().header("content-type", "application/json").body(body).unwrap();
+        let text = response_with(&resp, &secrets);
+        assert!(text.len() < MAX_BODY + 200, "{} bytes rendered", text.len());
+        assert!(text.contains(r#""keep":"me""#) && text.contains("(50000"), "{text}");
+        for leak in ["IwEBnamed", "opaque-access-77", r#"[1,"x"]"#] {
+            assert!(!text.contains(leak), "{leak} in {text}");
+        }
+        assert!(
+            text.contains(r#""access_token":"***""#) && text.contains(r#""refresh_token":"***""#),
+            "{text}"
+        );
+        // A secret straddling the shown cut is masked before the cut.
+        let mut body = vec![b' '; MAX_BODY - 5];
+        body.splice(0..1, b"[".iter().copied());
+        body.extend_from_slice(b"\"opaque-access-77\"]");
+        let resp = http::Response::builder().header("content-type", "application/json").body(body).unwrap();
+        assert!(!response_with(&resp, &secrets).contains("opaque-ac"));
+    }
+
+    #[test]
+    fn json_masking_by_name_handles_every_value_shape() {
+        let cases = [
+            (r#"{"access_token" : "a\"b", "k":1}"#, r#"{"access_token" : "***", "k":1}"#),
+            (r#"{"client_secret":123,"k":1}"#, r#"{"client_secret":"***","k":1}"#),
+            (r#"[{"refresh_token":null}]"#, r#"[{"refresh_token":"***"}]"#),
+            (r#"{"refresh_token":{"x":"}"},"k":2}"#, r#"{"refresh_token":"***","k":2}"#),
+            (r#"{"code":"InvalidInput"}"#, r#"{"code":"InvalidInput"}"#),
+            (r#"{"access_token":"Atza|cut-he"#, r#"{"access_token":"***""#),
+            (r#"{"note":"access_token","v":1}"#, r#"{"note":"access_token","v":1}"#),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(mask_json_text(input), expected, "{input}");
+        }
     }
 
     #[test]
