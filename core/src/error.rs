@@ -178,9 +178,9 @@ impl Error {
     /// echoes in its answer never reaches `Display`, `Debug` or a log.
     ///
     /// ```
-    /// use amazon_business_core::error::{Error, TransportError};
-    /// use amazon_business_core::redact::Secrets;
-    /// use amazon_business_core::secret::Secret;
+    /// use amazon_business_blocking::error::{Error, TransportError};
+    /// use amazon_business_blocking::redact::Secrets;
+    /// use amazon_business_blocking::secret::Secret;
     ///
     /// let token = Secret::new("opaque-token-42");
     /// let e = Error::Transport(TransportError::connect("proxy said: opaque-token-42 refused"));

@@ -40,8 +40,8 @@ pub const MIN_SECRET_LEN: usize = 6;
 /// holds.
 ///
 /// ```
-/// use amazon_business_core::redact::Secrets;
-/// use amazon_business_core::secret::Secret;
+/// use amazon_business_blocking::redact::Secrets;
+/// use amazon_business_blocking::secret::Secret;
 ///
 /// let token = Secret::new("Atza|IwEB-private");
 /// let secrets = Secrets::new().with(&token);
