@@ -38,7 +38,7 @@ fn config(sandbox: &Sandbox) -> Config {
         )
         .environment(Environment::custom(&sandbox.base_url(), &sandbox.lwa_url()).unwrap())
         .user_email(USER_EMAIL)
-        .retry(RetryPolicy { base_delay: Duration::from_millis(20), ..RetryPolicy::default() })
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(20)))
         // The emulator does not enforce usage plans unless asked; pacing to Amazon's documented
         // rates (0.5/s for Reporting) would only make this test slow.
         .pacing(false)

@@ -33,7 +33,7 @@ fn config(sandbox: &Sandbox, pacing: bool) -> Config {
         .credentials(Credentials::new("amzn1.application-oa2-client.test", "secret", "Atzr|test").unwrap())
         .environment(Environment::custom(&sandbox.base_url(), &sandbox.lwa_url()).unwrap())
         .user_email("buyer@example.com")
-        .retry(RetryPolicy { base_delay: Duration::from_millis(20), ..RetryPolicy::default() })
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(20)))
         .pacing(pacing)
         .build()
         .unwrap()
@@ -579,8 +579,8 @@ fn truncated_and_slow_answers_are_network_failures_retried_when_safe() {
     let config = Config::builder()
         .credentials(Credentials::new("amzn1.application-oa2-client.test", "secret", "Atzr|test").unwrap())
         .environment(Environment::custom(&sandbox.base_url(), &sandbox.lwa_url()).unwrap())
-        .timeouts(Timeouts { connect: Duration::from_secs(2), request: Duration::from_millis(300) })
-        .retry(RetryPolicy { base_delay: Duration::from_millis(10), ..RetryPolicy::default() })
+        .timeouts(Timeouts::new(Duration::from_secs(2), Duration::from_millis(300)))
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(10)))
         .build()
         .unwrap();
     sandbox.inject(Route::Operation("getReport"), Fault::SlowBody(Duration::from_secs(2)), 2);

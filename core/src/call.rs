@@ -37,7 +37,8 @@
 //! calls waiting for it, and runs it.
 //!
 //! Drivers are in the transport crates; [`drive`](crate::drive::drive) is the loop they share.
-//! Written out, a driver is:
+//! Written out, a driver is (this example drives core's sans-IO state machine directly, so it
+//! uses core's paths):
 //!
 //! ```no_run
 //! # use amazon_business_core::call::{Step, Target};
@@ -186,6 +187,8 @@ pub struct Call<'a, O: Operation> {
     auth_retried: bool,
     jitter: Jitter,
     probe: Option<Probe>,
+    /// The last access token used or received, masked by value in the call's errors.
+    token: Option<AccessToken>,
 }
 
 impl<O: Operation> std::fmt::Debug for Call<'_, O> {
@@ -236,6 +239,7 @@ impl<'a, O: Operation> Call<'a, O> {
             auth_retried: false,
             jitter: Jitter::new(seed),
             probe: None,
+            token: None,
         }
     }
 
@@ -310,8 +314,11 @@ impl<'a, O: Operation> Call<'a, O> {
     }
 
     fn lwa_failed(&self, last: Error) -> Error {
-        let host = self.engine.shared.lwa_url.host_str().unwrap_or_default().to_owned();
-        Error::TokenExchange { host, attempts: self.lwa_attempts, last: Box::new(last) }
+        Error::token_exchange(
+            self.engine.shared.lwa_url.host_str().unwrap_or_default(),
+            self.lwa_attempts,
+            last,
+        )
     }
 
     /// What to do next, at time `now`.
@@ -370,6 +377,7 @@ impl<'a, O: Operation> Call<'a, O> {
                         Some(p) => p.sent += 1,
                         None => self.attempts += 1,
                     }
+                    self.token = Some(token.clone());
                     self.state = State::AwaitApi { token };
                     return Step::Send { request, target: Target::Api };
                 }
@@ -415,7 +423,8 @@ impl<'a, O: Operation> Call<'a, O> {
 
     fn done(&mut self, result: Result<O::Output, Error>) -> Step<O::Output> {
         self.state = State::Finished;
-        Step::Done(result.map_err(|e| self.engine.mask(e)))
+        let token = self.token.take();
+        Step::Done(result.map_err(|e| self.engine.mask(e, token.as_ref().map(|t| t.value()))))
     }
 
     /// Reports the reply to the last [`Step::Store`]. Reporting when no store step is
@@ -510,6 +519,7 @@ impl<'a, O: Operation> Call<'a, O> {
             Ok(response) => match lwa::parse_token_response(&response, now.wall) {
                 Ok(grant) => {
                     let token = grant.access_token;
+                    self.token = Some(token.clone());
                     let complete = StoreOp::CompleteRefresh { key, flight, result: Ok(token.clone()) };
                     self.state = effects([complete], State::Reserve { token });
                     return;

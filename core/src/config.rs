@@ -8,6 +8,7 @@ use url::Url;
 
 use crate::error::ConfigError;
 use crate::place::{Environment, Marketplace};
+use crate::redact::Secrets;
 use crate::secret::Secret;
 
 /// The LWA credentials of one application acting for one customer.
@@ -61,6 +62,12 @@ impl Credentials {
     pub fn refresh_token(&self) -> &Secret {
         &self.refresh_token
     }
+
+    /// The client secret and refresh token as a [`Secrets`] set for masking by value; add the
+    /// current access token (and an authorization code) with [`Secrets::with`].
+    pub fn secrets(&self) -> Secrets<'_> {
+        Secrets::new().with(&self.client_secret).with(&self.refresh_token)
+    }
 }
 
 impl fmt::Debug for Credentials {
@@ -103,8 +110,80 @@ impl fmt::Debug for CredentialKey {
     }
 }
 
+/// A proxy URL whose credentials never show: `Display` and `Debug` print
+/// `http://***@proxy.corp:3128/` for `http://user:pass@proxy.corp:3128`.
+///
+/// It dereferences to the [`Url`] (so `proxy.as_str()`, `proxy.host_str()` work), but mind
+/// that the `Url`'s own `Display` shows the credentials: print the `ProxyUrl`, not the `Url`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProxyUrl(Url);
+
+impl ProxyUrl {
+    /// The URL, credentials included. Hand it to the HTTP stack; never print it.
+    pub fn as_url(&self) -> &Url {
+        &self.0
+    }
+
+    /// True when the URL carries a user name or a password.
+    pub fn has_credentials(&self) -> bool {
+        !self.0.username().is_empty() || self.0.password().is_some()
+    }
+}
+
+impl std::ops::Deref for ProxyUrl {
+    type Target = Url;
+    fn deref(&self) -> &Url {
+        &self.0
+    }
+}
+
+impl fmt::Display for ProxyUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&mask_url_credentials(self.0.as_str()))
+    }
+}
+
+impl fmt::Debug for ProxyUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ProxyUrl({:?})", mask_url_credentials(self.0.as_str()))
+    }
+}
+
+/// `url` with the user and password of its authority replaced by `***`, for printing a URL
+/// (valid or not) that may carry credentials: `http://u:p@h:1/` becomes `http://***@h:1/`.
+pub fn mask_url_credentials(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
 /// When and how often a failed call is tried again.
+///
+/// Start from [`RetryPolicy::default`] (or [`RetryPolicy::none`]) and change what you need;
+/// the fields are readable, and new ones may be added, so the struct is not built literally:
+///
+/// ```
+/// use std::time::Duration;
+/// use amazon_business_blocking::RetryPolicy;
+///
+/// let policy = RetryPolicy::default().max_attempts(3).base_delay(Duration::from_millis(100));
+/// assert_eq!(policy.max_attempts, 3);
+/// ```
+///
+/// ```compile_fail
+/// # use std::time::Duration;
+/// # use amazon_business_blocking::RetryPolicy;
+/// // Not possible: the struct may grow fields.
+/// let policy = RetryPolicy { max_attempts: 3, ..RetryPolicy::default() };
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// How many times a request may be sent in all (1 disables retries).
     pub max_attempts: u32,
@@ -133,15 +212,112 @@ impl RetryPolicy {
     pub fn none() -> Self {
         RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
     }
+
+    /// How many times a request may be sent in all (at least 1; 1 disables retries).
+    #[must_use]
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n;
+        self
+    }
+
+    /// The first backoff delay; each retry doubles it.
+    #[must_use]
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// The largest backoff delay.
+    #[must_use]
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// The longest `Retry-After` the client waits by itself.
+    #[must_use]
+    pub fn max_retry_after(mut self, delay: Duration) -> Self {
+        self.max_retry_after = delay;
+        self
+    }
 }
 
 /// Network time limits, applied by the transports.
+///
+/// Build them with [`Timeouts::new`] or change the defaults with the setters; the fields are
+/// readable, and new ones may be added, so the struct is not built literally:
+///
+/// ```
+/// use std::time::Duration;
+/// use amazon_business_blocking::Timeouts;
+///
+/// let t = Timeouts::new(Duration::from_secs(5), Duration::from_secs(30));
+/// assert_eq!(t, Timeouts::default().connect(Duration::from_secs(5)).request(Duration::from_secs(30)));
+/// ```
+///
+/// ```compile_fail
+/// # use std::time::Duration;
+/// # use amazon_business_blocking::Timeouts;
+/// // Not possible: the struct may grow fields.
+/// let t = Timeouts { connect: Duration::from_secs(5), request: Duration::from_secs(30) };
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Time to establish a connection (including TLS).
     pub connect: Duration,
     /// Time for a whole exchange, from sending to the end of the response.
     pub request: Duration,
+}
+
+impl Timeouts {
+    /// Limits of `connect` to establish a connection and `request` for a whole exchange.
+    /// Zero, sub-millisecond or absurd values are refused when the configuration is built.
+    pub fn new(connect: Duration, request: Duration) -> Self {
+        Timeouts { connect, request }
+    }
+
+    /// The time to establish a connection (including TLS).
+    #[must_use]
+    pub fn connect(mut self, limit: Duration) -> Self {
+        self.connect = limit;
+        self
+    }
+
+    /// The time for a whole exchange, from sending to the end of the response.
+    #[must_use]
+    pub fn request(mut self, limit: Duration) -> Self {
+        self.request = limit;
+        self
+    }
+
+    /// The longest connect timeout a configuration accepts.
+    pub const MAX_CONNECT: Duration = Duration::from_secs(60 * 60);
+    /// The longest request timeout a configuration accepts.
+    pub const MAX_REQUEST: Duration = Duration::from_secs(24 * 60 * 60);
+
+    /// Refuses limits under which every call fails (zero, under a millisecond) or that no
+    /// one means (a connect timeout over an hour, a request timeout over a day).
+    fn check(&self) -> Result<(), ConfigError> {
+        let default = Timeouts::default();
+        for (field, value, max, default) in [
+            ("timeouts.connect", self.connect, Timeouts::MAX_CONNECT, default.connect),
+            ("timeouts.request", self.request, Timeouts::MAX_REQUEST, default.request),
+        ] {
+            if value < Duration::from_millis(1) {
+                return Err(ConfigError::new(
+                    field,
+                    format!(
+                        "is {value:?}, so every call would time out; give at least 1 ms (the default is {default:?})"
+                    ),
+                ));
+            }
+            if value > max {
+                return Err(ConfigError::new(field, format!("is {value:?}; at most {max:?} is accepted")));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for Timeouts {
@@ -162,7 +338,7 @@ pub struct Config {
     pub(crate) retry: RetryPolicy,
     pub(crate) pacing: bool,
     pub(crate) timeouts: Timeouts,
-    pub(crate) proxy: Option<Url>,
+    pub(crate) proxy: Option<ProxyUrl>,
     pub(crate) debug: bool,
 }
 
@@ -204,8 +380,8 @@ impl Config {
     pub fn timeouts(&self) -> Timeouts {
         self.timeouts
     }
-    /// The HTTP(S) proxy, if any.
-    pub fn proxy(&self) -> Option<&Url> {
+    /// The HTTP(S) proxy, if any; it prints with its credentials masked.
+    pub fn proxy(&self) -> Option<&ProxyUrl> {
         self.proxy.as_ref()
     }
     /// Whether transports log redacted request and response dumps.
@@ -283,7 +459,7 @@ pub struct ConfigBuilder {
     retry: Option<RetryPolicy>,
     pacing: Option<bool>,
     timeouts: Option<Timeouts>,
-    proxy: Option<Url>,
+    proxy: Option<ProxyUrl>,
     debug: bool,
 }
 
@@ -328,17 +504,22 @@ impl ConfigBuilder {
         self.timeouts = Some(timeouts);
         self
     }
-    /// An HTTP proxy, e.g. `http://proxy.corp:3128`.
+    /// An HTTP proxy, e.g. `http://proxy.corp:3128` or `http://user:password@proxy.corp:3128`
+    /// (the credentials never appear in `Debug`, `Display` or errors).
     pub fn proxy(mut self, url: &str) -> Result<Self, ConfigError> {
+        let shown = mask_url_credentials(url);
         let u = Url::parse(url)
-            .map_err(|e| ConfigError::new("proxy", format!("{url:?} is not a valid URL: {e}")))?;
+            .map_err(|e| ConfigError::new("proxy", format!("{shown:?} is not a valid URL: {e}")))?;
         if !matches!(u.scheme(), "http" | "https") {
             return Err(ConfigError::new(
                 "proxy",
-                format!("{url:?}: only http and https proxies are supported"),
+                format!("{shown:?}: only http and https proxies are supported"),
             ));
         }
-        self.proxy = Some(u);
+        if u.host_str().is_none_or(str::is_empty) {
+            return Err(ConfigError::new("proxy", format!("{shown:?} names no host")));
+        }
+        self.proxy = Some(ProxyUrl(u));
         Ok(self)
     }
     /// Log redacted request and response dumps at debug level.
@@ -362,6 +543,8 @@ impl ConfigBuilder {
         if retry.max_attempts == 0 {
             return Err(ConfigError::new("retry.max_attempts", "must be at least 1 (1 disables retries)"));
         }
+        let timeouts = self.timeouts.unwrap_or_default();
+        timeouts.check()?;
         Ok(Config {
             credentials,
             marketplace: self.marketplace.unwrap_or(Marketplace::UnitedStates),
@@ -370,7 +553,7 @@ impl ConfigBuilder {
             user_email: self.user_email,
             retry,
             pacing: self.pacing.unwrap_or(true),
-            timeouts: self.timeouts.unwrap_or_default(),
+            timeouts,
             proxy: self.proxy,
             debug: self.debug,
         })
@@ -433,6 +616,70 @@ mod tests {
         assert!(!dump.contains("shh-secret"), "{dump}");
         assert!(!dump.contains("refresh-secret"), "{dump}");
         assert!(dump.contains("amzn1.application-oa2-client.abc"));
+    }
+
+    #[test]
+    fn proxy_credentials_never_show() {
+        let c = Config::builder()
+            .credentials(creds())
+            .proxy("http://alice:pr0xy-pa55@proxy.corp:3128")
+            .unwrap()
+            .build()
+            .unwrap();
+        let proxy = c.proxy().unwrap();
+        let shown = format!("{c:?} {c:#?} {proxy} {proxy:?}");
+        assert!(!shown.contains("pr0xy-pa55") && !shown.contains("alice"), "{shown}");
+        assert!(shown.contains("http://***@proxy.corp:3128/"), "{shown}");
+        // The HTTP stack still gets the credentials.
+        assert_eq!(proxy.password(), Some("pr0xy-pa55"));
+        assert!(proxy.as_str().contains("alice:pr0xy-pa55@") && proxy.has_credentials());
+        // Errors about a proxy URL mask them too, valid URL or not.
+        for bad in [
+            "socks5://alice:pr0xy-pa55@proxy.corp:1080",
+            "http://alice:pr0xy-pa55@[::1",
+            "alice:pr0xy-pa55@proxy",
+        ] {
+            let e = Config::builder().proxy(bad).unwrap_err();
+            let shown = format!("{e} {e:?}");
+            assert!(!shown.contains("pr0xy-pa55"), "{shown}");
+        }
+        assert_eq!(mask_url_credentials("http://proxy:1/a@b"), "http://proxy:1/a@b");
+    }
+
+    #[test]
+    fn policies_are_built_with_setters() {
+        let p = RetryPolicy::default()
+            .max_attempts(3)
+            .base_delay(Duration::from_millis(5))
+            .max_delay(Duration::from_secs(1))
+            .max_retry_after(Duration::from_secs(2));
+        assert_eq!(
+            (p.max_attempts, p.base_delay, p.max_delay, p.max_retry_after),
+            (3, Duration::from_millis(5), Duration::from_secs(1), Duration::from_secs(2))
+        );
+        assert_eq!(RetryPolicy::none().max_attempts, 1);
+        let t = Timeouts::default().request(Duration::from_secs(9));
+        assert_eq!((t.connect, t.request), (Duration::from_secs(10), Duration::from_secs(9)));
+        let e = Config::builder().credentials(creds()).retry(RetryPolicy::default().max_attempts(0)).build();
+        assert_eq!(e.unwrap_err().field, "retry.max_attempts");
+    }
+
+    #[test]
+    fn zero_and_absurd_timeouts_are_refused() {
+        let build = |connect, request| {
+            Config::builder().credentials(creds()).timeouts(Timeouts::new(connect, request)).build()
+        };
+        let e = build(Duration::ZERO, Duration::ZERO).unwrap_err();
+        assert_eq!(e.field, "timeouts.connect");
+        assert!(e.message.contains("every call would time out"), "{e}");
+        let e = build(Duration::from_secs(5), Duration::ZERO).unwrap_err();
+        assert_eq!(e.field, "timeouts.request");
+        let e = build(Duration::from_secs(5), Duration::from_nanos(10)).unwrap_err();
+        assert_eq!(e.field, "timeouts.request");
+        let e = build(Duration::from_secs(7200), Duration::from_secs(60)).unwrap_err();
+        assert!(e.to_string().contains("timeouts.connect") && e.message.contains("at most"), "{e}");
+        assert!(build(Duration::from_secs(5), Duration::from_secs(365 * 86400)).is_err());
+        assert!(build(Duration::from_millis(1), Duration::from_secs(86400)).is_ok());
     }
 
     #[test]

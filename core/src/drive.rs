@@ -19,7 +19,6 @@ use crate::config::CredentialKey;
 use crate::engine::{Engine, Now};
 use crate::error::{Error, TransportError};
 use crate::operation::{Operation, Paginated};
-use crate::redact;
 use crate::store::{StoreOp, StoreReply};
 
 /// A boxed, `Send` future, as [`Driver`]'s methods return.
@@ -78,7 +77,12 @@ pub async fn drive<O: Operation, D: Driver + ?Sized>(
         match guard.call.poll(now) {
             Step::Send { request, target } => {
                 if debug {
-                    tracing::debug!(operation = O::ID, ?target, "request\n{}", redact::request(&request));
+                    tracing::debug!(
+                        operation = O::ID,
+                        ?target,
+                        "request\n{}",
+                        engine.render_request(&request)
+                    );
                 }
                 let outcome = driver.send(request, target).await;
                 let later = driver.now();
@@ -88,10 +92,18 @@ pub async fn drive<O: Operation, D: Driver + ?Sized>(
                         let status = r.status().as_u16();
                         tracing::debug!(operation = O::ID, ?target, status, elapsed_ms, "response");
                         if debug {
-                            tracing::debug!(operation = O::ID, ?target, "response\n{}", redact::response(r));
+                            tracing::debug!(
+                                operation = O::ID,
+                                ?target,
+                                "response\n{}",
+                                engine.render_response(r)
+                            );
                         }
                     }
-                    Err(e) => tracing::debug!(operation = O::ID, ?target, error = %e, "transport failure"),
+                    Err(e) => {
+                        let error = engine.mask_text(&e.to_string());
+                        tracing::debug!(operation = O::ID, ?target, %error, "transport failure")
+                    }
                 }
                 guard.call.receive(outcome, later)?;
             }

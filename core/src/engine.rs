@@ -14,6 +14,7 @@ use crate::error::ConfigError;
 use crate::error::Error;
 use crate::lwa::AccessToken;
 use crate::operation::{Operation, RequestContext};
+use crate::redact::Secrets;
 use crate::secret::Secret;
 use crate::store::MemoryStore;
 
@@ -161,10 +162,42 @@ impl Engine {
         )
     }
 
-    /// Masks, by value, every secret this engine holds wherever `error` would show it (a
-    /// server may echo a token back in an error message).
-    pub fn mask(&self, error: Error) -> Error {
-        error
+    /// Runs `f` with every secret this engine holds: the client secret (current and
+    /// configured), the refresh token, the stored access token of this customer, and `extra`.
+    fn with_secrets<R>(&self, extra: Option<&Secret>, f: impl FnOnce(&Secrets<'_>) -> R) -> R {
+        let current = self.shared.client_secret.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let stored = self.shared.store.tokens.get(&self.key);
+        let secrets = self
+            .shared
+            .config
+            .credentials
+            .secrets()
+            .with(&current)
+            .with(&self.refresh_token)
+            .with_opt(stored.as_ref().map(|t| t.value()))
+            .with_opt(extra);
+        f(&secrets)
+    }
+
+    /// Masks, by value, every secret this engine holds (and `token`) wherever `error` would
+    /// show it: a server may echo a token back in an error message.
+    pub fn mask(&self, error: Error, token: Option<&Secret>) -> Error {
+        self.with_secrets(token, |s| error.redacted(s))
+    }
+
+    /// A request rendered for logs, secrets masked by name and by value.
+    pub fn render_request(&self, request: &http::Request<Vec<u8>>) -> String {
+        self.with_secrets(None, |s| crate::redact::request_with(request, s))
+    }
+
+    /// A response rendered for logs, secrets masked by name and by value.
+    pub fn render_response(&self, response: &http::Response<Vec<u8>>) -> String {
+        self.with_secrets(None, |s| crate::redact::response_with(response, s))
+    }
+
+    /// `text` with every secret this engine holds masked.
+    pub fn mask_text(&self, text: &str) -> String {
+        self.with_secrets(None, |s| s.mask(text).into_owned())
     }
 
     /// The context operations build their requests in.

@@ -1,12 +1,22 @@
 //! The one error type of the SDK, and its parts.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::redact::Secrets;
+
 /// How many bytes of a response body an error keeps.
 pub const MAX_ERROR_BODY: usize = 4096;
+
+/// The response header in which a test server (the SDK's sandbox emulator) explains why it
+/// refused a request: the nearest recorded example and each difference. Errors show it.
+pub const DIAGNOSTIC_HEADER: &str = "x-sandbox-diagnostic";
+
+/// How many characters of a body (or of Amazon's error messages) an error's `Display` shows;
+/// the rest is marked as cut, and the kept body stays readable with [`ApiError::body`].
+pub const MAX_DISPLAY_BODY: usize = 512;
 
 /// Everything that can go wrong in a call.
 ///
@@ -46,6 +56,19 @@ pub enum Error {
         /// The last failure met.
         last: Box<Error>,
     },
+    /// Getting an access token from Login with Amazon failed: the token exchange with `host`
+    /// was tried `attempts` times, and `last` is the final failure (an [`Error::Lwa`] refusal,
+    /// a [`Error::Transport`] failure or a [`Error::Decode`] of LWA's answer). Its
+    /// [`Error::kind`] is that of `last`.
+    #[error("the token exchange with LWA at {host} failed after {attempts} attempt{}: {last}", if *attempts == 1 { "" } else { "s" })]
+    TokenExchange {
+        /// The LWA host that was asked, e.g. `api.amazon.com`.
+        host: String,
+        /// How many times the token request was sent.
+        attempts: u32,
+        /// The failure of the last attempt.
+        last: Box<Error>,
+    },
     /// The call was retried as often as the retry policy allows; `last` is the final failure.
     #[error("{operation}: gave up after {attempts} attempts: {last}")]
     RetriesExhausted {
@@ -69,17 +92,6 @@ pub enum Error {
         /// The policy's bound.
         cap: Duration,
         /// The answer that asked.
-        last: Box<Error>,
-    },
-    /// The token exchange with Login with Amazon failed (after retries, when its failures
-    /// looked transient); `last` is the final failure.
-    #[error("the token exchange with LWA at {host} failed after {attempts} attempts: {last}")]
-    TokenExchange {
-        /// The LWA host.
-        host: String,
-        /// How many times the exchange was tried.
-        attempts: u32,
-        /// The final failure.
         last: Box<Error>,
     },
 }
@@ -127,7 +139,8 @@ impl From<ApiError> for Error {
 }
 
 impl Error {
-    /// The coarse kind of this error; for [`Error::RetriesExhausted`], that of the last failure.
+    /// The coarse kind of this error; for [`Error::RetriesExhausted`] and
+    /// [`Error::TokenExchange`], that of the last failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Config(_) => ErrorKind::Config,
@@ -152,6 +165,95 @@ impl Error {
             | Error::RetryAfterTooLong { last, .. }
             | Error::TokenExchange { last, .. } => last.api(),
             _ => None,
+        }
+    }
+
+    /// The network failure inside, if the request or its response was lost on the way.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Error::Transport(e) => Some(e),
+            Error::RetriesExhausted { last, .. }
+            | Error::OutcomeUnknown { last, .. }
+            | Error::TokenExchange { last, .. } => last.transport(),
+            _ => None,
+        }
+    }
+
+    /// Wraps a failure of the LWA leg: the token exchange with `host` failed after `attempts`
+    /// tries, the last with `last`. A `last` that is already a [`Error::TokenExchange`] is
+    /// returned as it is, so the wrapping is never doubled.
+    pub fn token_exchange(host: impl Into<String>, attempts: u32, last: Error) -> Error {
+        match last {
+            e @ Error::TokenExchange { .. } => e,
+            last => Error::TokenExchange { host: host.into(), attempts, last: Box::new(last) },
+        }
+    }
+
+    /// This error with every value of `secrets` (and anything shaped like an LWA token) masked
+    /// in every string it carries: messages, details, bodies, descriptions and nested errors.
+    /// Call it before an error leaves the SDK, with the secrets held at the time (client
+    /// secret, refresh token, current access token, authorization code), so a token a server
+    /// echoes in its answer never reaches `Display`, `Debug` or a log.
+    ///
+    /// ```
+    /// use amazon_business_blocking::error::{Error, TransportError};
+    /// use amazon_business_blocking::redact::Secrets;
+    /// use amazon_business_blocking::secret::Secret;
+    ///
+    /// let token = Secret::new("opaque-token-42");
+    /// let e = Error::Transport(TransportError::connect("proxy said: opaque-token-42 refused"));
+    /// let e = e.redacted(&Secrets::new().with(&token));
+    /// assert!(!format!("{e} {e:?}").contains("opaque-token-42"));
+    /// ```
+    #[must_use]
+    pub fn redacted(self, secrets: &Secrets<'_>) -> Error {
+        let m = |s: &mut String| secrets.mask_in_place(s);
+        match self {
+            Error::Config(mut e) => {
+                m(&mut e.message);
+                Error::Config(e)
+            }
+            Error::Validation(mut e) => {
+                m(&mut e.field);
+                m(&mut e.message);
+                Error::Validation(e)
+            }
+            Error::Api(mut e) => {
+                e.redact_in_place(secrets);
+                Error::Api(e)
+            }
+            Error::Lwa(mut e) => {
+                if let LwaErrorCode::Other(c) = &mut e.code {
+                    m(c);
+                }
+                if let Some(d) = &mut e.description {
+                    m(d);
+                }
+                Error::Lwa(e)
+            }
+            Error::Decode(mut e) => {
+                m(&mut e.path);
+                m(&mut e.message);
+                m(&mut e.body);
+                Error::Decode(e)
+            }
+            Error::Transport(mut e) => {
+                m(&mut e.message);
+                Error::Transport(e)
+            }
+            Error::OutcomeUnknown { operation, mut detail, last } => {
+                m(&mut detail);
+                Error::OutcomeUnknown { operation, detail, last: Box::new(last.redacted(secrets)) }
+            }
+            Error::RetriesExhausted { operation, attempts, last } => {
+                Error::RetriesExhausted { operation, attempts, last: Box::new(last.redacted(secrets)) }
+            }
+            Error::TokenExchange { host, attempts, last } => {
+                Error::TokenExchange { host, attempts, last: Box::new(last.redacted(secrets)) }
+            }
+            Error::RetryAfterTooLong { operation, asked, cap, last } => {
+                Error::RetryAfterTooLong { operation, asked, cap, last: Box::new(last.redacted(secrets)) }
+            }
         }
     }
 
@@ -236,10 +338,17 @@ pub struct ApiError {
     pub rate_limit: Option<f64>,
     /// How long Amazon asked to wait (`Retry-After`), on a 429 or 503.
     pub retry_after: Option<Duration>,
-    /// The start of the raw body (at most [`MAX_ERROR_BODY`] bytes), for diagnosis.
+    /// The start of the raw body (at most [`MAX_ERROR_BODY`] bytes), for diagnosis. `Display`
+    /// shows at most [`MAX_DISPLAY_BODY`] characters of it.
     pub body: String,
     /// The role the operation needs, used to explain a 403.
     pub role: Option<&'static str>,
+    /// The test server's explanation of a refused request (the
+    /// [`DIAGNOSTIC_HEADER`] header, at most [`MAX_ERROR_BODY`] bytes), shown by `Display`.
+    /// Amazon itself does not send it.
+    pub diagnostic: Option<String>,
+    /// The size of the whole body in bytes, before it was bounded (0: not known).
+    body_len: usize,
 }
 
 impl ApiError {
@@ -255,7 +364,26 @@ impl ApiError {
             retry_after: None,
             body: String::new(),
             role: None,
+            diagnostic: None,
+            body_len: 0,
         }
+    }
+
+    /// Keeps the start of `body` (at most [`MAX_ERROR_BODY`] bytes) and its whole size.
+    pub fn set_body(&mut self, body: &[u8]) {
+        self.body = bounded_body(body);
+        self.body_len = body.len();
+    }
+
+    /// The kept start of the response body (at most [`MAX_ERROR_BODY`] bytes, ending in `…`
+    /// when the body was longer): more than `Display` shows.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// The size in bytes of the whole response body, of which [`ApiError::body`] is the start.
+    pub fn body_len(&self) -> usize {
+        self.body_len.max(self.body.trim_end_matches('…').len())
     }
 
     /// Reads an error response (its `errors` list, request id and rate limit); `retry_after`
@@ -266,8 +394,30 @@ impl ApiError {
         e.errors = serde_json::from_slice::<ErrorList>(response.body()).map(|l| l.errors).unwrap_or_default();
         e.request_id = headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok()).map(str::to_owned);
         e.rate_limit = crate::pacer::rate_limit_header(headers);
-        e.body = bounded_body(response.body());
+        e.set_body(response.body());
+        e.diagnostic = headers
+            .get(DIAGNOSTIC_HEADER)
+            .map(|v| bounded_body(v.as_bytes()))
+            .map(|d| d.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>())
+            .filter(|d| !d.trim().is_empty());
+        // A server may echo a token back; mask anything shaped like one from the start.
+        e.redact_in_place(&Secrets::new());
         e
+    }
+
+    /// Masks `secrets` (and LWA token shapes) in every string of this error.
+    fn redact_in_place(&mut self, secrets: &Secrets<'_>) {
+        for entry in &mut self.errors {
+            secrets.mask_in_place(&mut entry.code);
+            secrets.mask_in_place(&mut entry.message);
+            if let Some(d) = &mut entry.details {
+                secrets.mask_in_place(d);
+            }
+        }
+        secrets.mask_in_place(&mut self.body);
+        if let Some(d) = &mut self.diagnostic {
+            secrets.mask_in_place(d);
+        }
     }
 
     /// The kind that an HTTP status maps to.
@@ -308,17 +458,40 @@ impl ApiError {
     }
 }
 
+/// The first `max` characters of `s`, and whether anything was left out.
+fn first_chars(s: &str, max: usize) -> (&str, bool) {
+    match s.char_indices().nth(max) {
+        Some((end, _)) => (&s[..end], true),
+        None => (s, false),
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        let mut listed = String::new();
         for e in &self.errors {
-            write!(f, "; {}: {}", e.code, e.message)?;
+            let _ = write!(listed, "; {}: {}", e.code, e.message);
             if let Some(d) = &e.details {
-                write!(f, " ({d})")?;
+                let _ = write!(listed, " ({d})");
             }
         }
+        let (shown, cut) = first_chars(&listed, MAX_DISPLAY_BODY);
+        f.write_str(shown)?;
+        if cut {
+            write!(f, "… (cut, {} errors in all)", self.errors.len())?;
+        }
         if self.errors.is_empty() && !self.body.is_empty() {
-            write!(f, "; body: {}", self.body)?;
+            let kept = self.body.strip_suffix('…').unwrap_or(&self.body);
+            let (shown, cut) = first_chars(kept, MAX_DISPLAY_BODY);
+            write!(f, "; body: {shown}")?;
+            if cut || kept.len() < self.body_len() {
+                write!(f, "… (cut, {} bytes in all)", self.body_len())?;
+            }
+        }
+        if let Some(d) = &self.diagnostic {
+            let (shown, cut) = first_chars(d.strip_suffix('…').unwrap_or(d), MAX_DISPLAY_BODY);
+            write!(f, "; sandbox diagnostic: {shown}{}", if cut { "… (cut)" } else { "" })?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
@@ -433,10 +606,16 @@ pub struct DecodeError {
 }
 
 /// What kind of network failure happened.
+///
+/// Transports classify the same failure the same way: a DNS failure, a refused or unreachable
+/// connection, a proxy that refused the tunnel and a failed TLS handshake (untrusted
+/// certificate, wrong name, no common protocol) are all [`TransportErrorKind::Connect`],
+/// since no byte of the request left the machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
-    /// The connection could not be made (DNS, refused, TLS handshake): the request never left.
+    /// The connection could not be made (DNS, refused, unreachable, proxy, TLS handshake): the
+    /// request never left, so even a request that must not be sent twice may be tried again.
     Connect,
     /// No complete response arrived in time; the request may have been processed.
     Timeout,
@@ -444,10 +623,33 @@ pub enum TransportErrorKind {
     Reset,
     /// The response was malformed at the HTTP level or cut short.
     Protocol,
-    /// The response was larger than the client accepts; retrying would not change that.
+    /// The response was larger than the transport's size cap. Not transient: the same request
+    /// gets the same response, so it is reported once, never retried.
     TooLarge,
     /// Anything else.
     Other,
+}
+
+impl TransportErrorKind {
+    /// True when trying the same request again may succeed: everything but
+    /// [`TransportErrorKind::TooLarge`] (whether a retry is *allowed* is another question,
+    /// answered by [`TransportError::request_never_left`] and the operation's retry safety).
+    pub fn is_transient(self) -> bool {
+        !matches!(self, TransportErrorKind::TooLarge)
+    }
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportErrorKind::Connect => "could not connect; the request never left",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::Reset => "connection reset",
+            TransportErrorKind::Protocol => "malformed or cut-short HTTP response",
+            TransportErrorKind::TooLarge => "response too large",
+            TransportErrorKind::Other => "network failure",
+        })
+    }
 }
 
 /// A network failure, reported by a transport.
@@ -466,9 +668,33 @@ impl TransportError {
         TransportError { kind, message: message.into() }
     }
 
-    /// True only when the request certainly never reached the server.
+    /// A connection that could not be made: DNS, refused, unreachable, proxy refusal or a
+    /// failed TLS handshake. [`TransportError::request_never_left`] is true for it.
+    pub fn connect(message: impl Into<String>) -> Self {
+        TransportError::new(TransportErrorKind::Connect, message)
+    }
+
+    /// A response larger than `limit` bytes, the transport's size cap; never retried.
+    pub fn too_large(limit: u64) -> Self {
+        TransportError::new(
+            TransportErrorKind::TooLarge,
+            format!(
+                "the response is larger than the size cap of {limit} bytes; it was not read further and will not be retried"
+            ),
+        )
+    }
+
+    /// True only when the request certainly never reached the server: for every
+    /// [`TransportErrorKind::Connect`] failure, which transports use for DNS failures,
+    /// refused or unreachable connections, proxy refusals and failed TLS handshakes.
     pub fn request_never_left(&self) -> bool {
         self.kind == TransportErrorKind::Connect
+    }
+
+    /// True when the same request may succeed if tried again; false for
+    /// [`TransportErrorKind::TooLarge`].
+    pub fn is_transient(&self) -> bool {
+        self.kind.is_transient()
     }
 }
 
@@ -493,20 +719,43 @@ pub(crate) fn bounded_body(body: &[u8]) -> String {
     s
 }
 
+/// True for the messages resolvers give when a host name cannot be resolved (glibc, musl,
+/// macOS, Windows and std's own wording).
+fn is_dns_failure(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    [
+        "failed to lookup address",
+        "name or service not known",
+        "nodename nor servname",
+        "no such host",
+        "temporary failure in name resolution",
+        "name resolution",
+        "dns error",
+    ]
+    .iter()
+    .any(|p| m.contains(p))
+}
+
 impl From<std::io::Error> for TransportError {
     /// Classifies an I/O error: refused or unreachable connections never left; resets, broken
     /// pipes and early ends may have been processed.
     fn from(e: std::io::Error) -> Self {
         use std::io::ErrorKind as K;
         let kind = match e.kind() {
-            K::ConnectionRefused | K::NotFound | K::AddrNotAvailable | K::AddrInUse => {
-                TransportErrorKind::Connect
-            }
+            K::ConnectionRefused
+            | K::NotFound
+            | K::AddrNotAvailable
+            | K::AddrInUse
+            | K::HostUnreachable
+            | K::NetworkUnreachable
+            | K::NetworkDown => TransportErrorKind::Connect,
             K::TimedOut | K::WouldBlock => TransportErrorKind::Timeout,
             K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
                 TransportErrorKind::Reset
             }
             K::InvalidData => TransportErrorKind::Protocol,
+            // The resolver's failures have no stable kind of their own; their text says it.
+            _ if is_dns_failure(&e.to_string()) => TransportErrorKind::Connect,
             _ => TransportErrorKind::Other,
         };
         TransportError::new(kind, e.to_string())
@@ -553,11 +802,58 @@ mod tests {
             retry_after: None,
             body: String::new(),
             role: Some("Amazon Business Analytics"),
+            diagnostic: None,
+            body_len: 0,
         };
         let s = e.to_string();
         assert!(s.contains("HTTP 403"), "{s}");
         assert!(s.contains("Amazon Business Analytics"), "{s}");
         assert!(s.contains("req-1"), "{s}");
+    }
+
+    #[test]
+    fn display_shows_a_bounded_body_marked_as_cut() {
+        let body = format!("<html>{}</html>", "x".repeat(5000));
+        let r = http::Response::builder().status(502).body(body.clone().into_bytes()).unwrap();
+        let e = ApiError::from_response("getOrders", &r);
+        let s = e.to_string();
+        assert!(s.len() < MAX_DISPLAY_BODY + 200, "{} characters shown", s.len());
+        assert!(s.contains(&format!("… (cut, {} bytes in all)", body.len())), "{s}");
+        // The error keeps more than it shows.
+        assert!(e.body().len() >= MAX_ERROR_BODY && body.starts_with(e.body().trim_end_matches('…')));
+        assert_eq!(e.body_len(), body.len());
+        // A short body is shown whole, unmarked.
+        let r = http::Response::builder().status(502).body(b"Bad gateway".to_vec()).unwrap();
+        let s = ApiError::from_response("getOrders", &r).to_string();
+        assert!(s.ends_with("; body: Bad gateway"), "{s}");
+        // Long error messages are bounded too.
+        let mut e = ApiError::new("getOrders", 400);
+        e.errors = (0..50)
+            .map(|i| ErrorEntry {
+                code: "InvalidInput".into(),
+                message: format!("field {i} {}", "y".repeat(40)),
+                details: None,
+            })
+            .collect();
+        let s = e.to_string();
+        assert!(s.len() < MAX_DISPLAY_BODY + 200 && s.contains("(cut, 50 errors in all)"), "{s}");
+    }
+
+    #[test]
+    fn display_shows_the_sandbox_diagnostic() {
+        let r = http::Response::builder()
+            .status(400)
+            .header(DIAGNOSTIC_HEADER, "nearest example getOrdersByOrderDate#1: query startDate: sent 2024-01-02T00:00:00Z, example 2024-01-01T00:00:00Z")
+            .body(br#"{"errors":[{"code":"InvalidInput","message":"Could not match input arguments"}],"sandboxDiagnostic":{}}"#.to_vec())
+            .unwrap();
+        let e = ApiError::from_response("getOrdersByOrderDate", &r);
+        let s = e.to_string();
+        assert!(s.contains("Could not match input arguments"), "{s}");
+        assert!(s.contains("sandbox diagnostic: nearest example getOrdersByOrderDate#1: query startDate: sent 2024-01-02"), "{s}");
+        assert!(s.contains("Hint: the static sandbox"), "{s}");
+        // Without the header nothing is added.
+        let r = http::Response::builder().status(400).body(b"{}".to_vec()).unwrap();
+        assert!(!ApiError::from_response("x", &r).to_string().contains("diagnostic"));
     }
 
     #[test]
@@ -570,6 +866,64 @@ mod tests {
         let _ = bounded_body(&s);
         // Invalid UTF-8 expands when replaced; the text stays bounded all the same.
         assert!(bounded_body(&[0xff; MAX_ERROR_BODY]).len() <= MAX_ERROR_BODY + 4);
+    }
+
+    #[test]
+    fn token_exchange_failures_say_where_and_how_often() {
+        let inner = Error::Transport(TransportError::connect("io: Connection refused"));
+        let e = Error::token_exchange("api.amazon.com", 5, inner);
+        let s = e.to_string();
+        assert!(
+            s.starts_with("the token exchange with LWA at api.amazon.com failed after 5 attempts: "),
+            "{s}"
+        );
+        assert!(s.contains("Connection refused"), "{s}");
+        assert_eq!(e.kind(), ErrorKind::Transport);
+        assert!(e.transport().is_some_and(TransportError::request_never_left));
+        // Wrapping twice does not double the message; one attempt is singular.
+        let again = Error::token_exchange("other", 9, e);
+        assert!(matches!(&again, Error::TokenExchange { attempts: 5, .. }), "{again:?}");
+        let lwa = LwaError { code: LwaErrorCode::InvalidGrant, status: 400, description: None };
+        let e = Error::token_exchange("api.amazon.co.uk", 1, Error::Lwa(lwa));
+        assert!(e.to_string().contains("after 1 attempt: LWA"), "{e}");
+        assert_eq!(e.kind(), ErrorKind::Lwa);
+    }
+
+    #[test]
+    fn too_large_is_not_transient_and_says_so() {
+        let e = TransportError::too_large(64 << 20);
+        assert_eq!(e.kind, TransportErrorKind::TooLarge);
+        assert!(!e.is_transient() && !e.request_never_left());
+        let s = e.to_string();
+        assert!(
+            s.contains("TooLarge") && s.contains("67108864 bytes") && s.contains("not be retried"),
+            "{s}"
+        );
+        assert_eq!(TransportErrorKind::TooLarge.to_string(), "response too large");
+        for k in [TransportErrorKind::Connect, TransportErrorKind::Timeout, TransportErrorKind::Reset] {
+            assert!(k.is_transient(), "{k:?}");
+        }
+    }
+
+    #[test]
+    fn connection_failures_never_left_including_dns() {
+        use std::io::{Error as Io, ErrorKind as K};
+        assert!(TransportError::connect("tls handshake: UnknownIssuer").request_never_left());
+        for kind in [K::ConnectionRefused, K::HostUnreachable, K::NetworkUnreachable, K::AddrNotAvailable] {
+            assert!(TransportError::from(Io::from(kind)).request_never_left(), "{kind:?}");
+        }
+        // The resolver's failure is `Other`/uncategorised in std; its text classifies it.
+        for text in [
+            "failed to lookup address information: Name or service not known",
+            "failed to lookup address information: nodename nor servname provided, or not known",
+            "No such host is known. (os error 11001)",
+        ] {
+            assert!(TransportError::from(Io::other(text)).request_never_left(), "{text}");
+        }
+        for kind in [K::ConnectionReset, K::TimedOut, K::UnexpectedEof] {
+            assert!(!TransportError::from(Io::from(kind)).request_never_left(), "{kind:?}");
+        }
+        assert!(!TransportError::from(Io::other("something odd")).request_never_left());
     }
 
     #[test]

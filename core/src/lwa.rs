@@ -175,7 +175,8 @@ pub fn parse_token_response(
             Some(format!("LWA answered HTTP {status} without an OAuth error body")),
         ),
     };
-    Err(Error::Lwa(LwaError { code, status, description }))
+    // LWA may quote the token it refused: mask anything shaped like one.
+    Err(Error::Lwa(LwaError { code, status, description }).redacted(&crate::redact::Secrets::new()))
 }
 
 trait ClassifyName {
@@ -286,6 +287,18 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::Decode(_)));
         assert!(!format!("{err} {err:?}").contains("leak"));
+    }
+
+    #[test]
+    fn token_shapes_in_lwa_descriptions_are_masked() {
+        let err = parse_token_response(
+            &resp(400, r#"{"error":"invalid_grant","error_description":"refresh token Atzr|IwEBsecret9 is revoked"}"#),
+            SystemTime::UNIX_EPOCH,
+        )
+        .unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("IwEBsecret9"), "{shown}");
+        assert!(shown.contains("Atzr|***"), "{shown}");
     }
 
     #[test]

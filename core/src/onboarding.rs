@@ -3,8 +3,8 @@
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};
-//! use amazon_business_core::onboarding::{business_consent_url, read_redirect, IssuedState};
-//! use amazon_business_core::Marketplace;
+//! use amazon_business_blocking::onboarding::{business_consent_url, read_redirect, IssuedState};
+//! use amazon_business_blocking::Marketplace;
 //!
 //! // 1. Send the admin to the consent page with a fresh, unguessable state (the random bytes
 //! //    come from your CSPRNG: the core draws no randomness of its own).

@@ -185,6 +185,11 @@ impl MemoryTokens {
         self.lock().tokens.retain(|key, _| key.client_id() != client_id);
     }
 
+    /// The token stored for `key`, fresh or not.
+    pub fn get(&self, key: &CredentialKey) -> Option<AccessToken> {
+        self.lock().tokens.get(key).cloned()
+    }
+
     /// How many credentials have a token stored.
     pub fn len(&self) -> usize {
         self.lock().tokens.len()

@@ -80,7 +80,7 @@ impl<T: WireValue + ?Sized> WireValue for &T {
 /// Builds an operation's HTTP request, keeping the first validation error.
 ///
 /// ```
-/// # use amazon_business_core::{wire::RequestBuilder, operation::RequestContext, Marketplace};
+/// # use amazon_business_blocking::{wire::RequestBuilder, operation::RequestContext, Marketplace};
 /// let base = url::Url::parse("https://na.business-api.amazon.com").unwrap();
 /// let cx = RequestContext { base_url: &base, marketplace: Marketplace::UnitedStates, user_email: None };
 /// let req = RequestBuilder::new("getThing", http::Method::GET, &cx, "/things/{id}")

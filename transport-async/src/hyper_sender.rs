@@ -100,12 +100,11 @@ impl HyperSender {
             .collect()
             .await
             .map_err(|e| {
-                let kind = if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
-                    TransportErrorKind::TooLarge
+                if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+                    TransportError::too_large(MAX_RESPONSE_BODY as u64)
                 } else {
-                    TransportErrorKind::Reset
-                };
-                TransportError::new(kind, format!("reading the response body: {e}"))
+                    TransportError::new(TransportErrorKind::Reset, format!("reading the response body: {e}"))
+                }
             })?
             .to_bytes();
         Ok(http::Response::from_parts(parts, bytes.to_vec()))

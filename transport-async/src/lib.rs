@@ -300,8 +300,10 @@ impl Client {
         redirect_uri: &str,
     ) -> Result<lwa::TokenResponse, Error> {
         let request = self.engine.authorization_code_request(code, redirect_uri);
-        let response = self.inner.sender.send(request).await?;
-        lwa::parse_token_response(&response, SystemTime::now())
+        let secrets = redact::Secrets::new().with(code);
+        let response =
+            self.inner.sender.send(request).await.map_err(|e| Error::from(e).redacted(&secrets))?;
+        lwa::parse_token_response(&response, SystemTime::now()).map_err(|e| e.redacted(&secrets))
     }
 
     /// The pages of a paginated operation as a stream, fetched as it is polled. After an error

@@ -34,7 +34,7 @@ fn a_429_then_success_and_a_pacing_wait_without_tokio() {
     let config = Config::builder()
         .credentials(Credentials::new("id", "secret", "Atzr|x").unwrap())
         .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/auth/o2/token").unwrap())
-        .retry(RetryPolicy { base_delay: Duration::from_millis(10), ..RetryPolicy::default() })
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(10)))
         .build()
         .unwrap();
     let api_calls = Arc::new(AtomicUsize::new(0));

@@ -243,8 +243,9 @@ impl Client {
         redirect_uri: &str,
     ) -> Result<lwa::TokenResponse, Error> {
         let request = self.engine.authorization_code_request(code, redirect_uri);
-        let response = self.inner.sender.send(request)?;
-        lwa::parse_token_response(&response, SystemTime::now())
+        let secrets = redact::Secrets::new().with(code);
+        let response = self.inner.sender.send(request).map_err(|e| Error::from(e).redacted(&secrets))?;
+        lwa::parse_token_response(&response, SystemTime::now()).map_err(|e| e.redacted(&secrets))
     }
 
     /// Downloads a report document from the URL `getReportDocument` returned, as a reader that
@@ -322,11 +323,7 @@ mod tests {
         let config = Config::builder()
             .credentials(Credentials::new("id", "secret", "Atzr|x").unwrap())
             .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/t").unwrap())
-            .retry(RetryPolicy {
-                max_attempts: 2,
-                base_delay: std::time::Duration::from_millis(1),
-                ..RetryPolicy::default()
-            })
+            .retry(RetryPolicy::default().max_attempts(2).base_delay(std::time::Duration::from_millis(1)))
             .build()
             .unwrap();
         let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));

@@ -55,7 +55,7 @@ pub(crate) fn map_ureq_error(e: ureq::Error) -> TransportError {
         | ureq::Error::Rustls(_)
         | ureq::Error::Timeout(T::Connect | T::Resolve) => TransportErrorKind::Connect,
         ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
-        ureq::Error::BodyExceedsLimit(_) => TransportErrorKind::TooLarge,
+        ureq::Error::BodyExceedsLimit(_) => return TransportError::too_large(MAX_RESPONSE_BODY),
         ureq::Error::Io(io) => return TransportError::from(std::io::Error::new(io.kind(), e.to_string())),
         ureq::Error::Protocol(_) => TransportErrorKind::Protocol,
         _ => TransportErrorKind::Other,

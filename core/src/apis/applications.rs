@@ -41,9 +41,9 @@ const CLIENT_SECRET_PATH: &str = "/applications/2023-11-30/clientSecret";
 /// - Sandbox: not mocked by Amazon's sandbox (it would act on the real application).
 ///
 /// ```
-/// use amazon_business_core::apis::applications::RotateApplicationClientSecret;
-/// use amazon_business_core::operation::{Operation, RequestContext};
-/// use amazon_business_core::Marketplace;
+/// use amazon_business_blocking::applications::RotateApplicationClientSecret;
+/// use amazon_business_blocking::operation::{Operation, RequestContext};
+/// use amazon_business_blocking::Marketplace;
 /// let op = RotateApplicationClientSecret::new();
 /// let base = url::Url::parse("https://na.business-api.amazon.com")?;
 /// let cx = RequestContext { base_url: &base, marketplace: Marketplace::UnitedStates, user_email: None };

@@ -541,8 +541,8 @@ fn cart_request(
 ///   answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::cart::ListCarts;
-/// use amazon_business_core::Country;
+/// use amazon_business_blocking::cart::ListCarts;
+/// use amazon_business_blocking::Country;
 /// let op = ListCarts::new().region(Country::US).page_size(10).user_email("buyer@example.com");
 /// # let _ = op;
 /// ```
@@ -634,7 +634,7 @@ impl Paginated for ListCarts {
 ///   without a cart ID answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::cart::GetCart;
+/// use amazon_business_blocking::cart::GetCart;
 /// let op = GetCart::new("cart-123");
 /// # let _ = op;
 /// ```
@@ -681,8 +681,8 @@ impl Operation for GetCart {
 ///   without a cart ID answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::cart::GetItems;
-/// use amazon_business_core::Country;
+/// use amazon_business_blocking::cart::GetItems;
+/// use amazon_business_blocking::Country;
 /// let op = GetItems::new("cart-123").region(Country::US);
 /// # let _ = op;
 /// ```
@@ -734,7 +734,7 @@ impl Operation for GetItems {
 ///   `ProductIdentifier1`; an item without a product answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::cart::{AddItemRequest, AddItems, CatalogMetadata};
+/// use amazon_business_blocking::cart::{AddItemRequest, AddItems, CatalogMetadata};
 /// let op = AddItems::new(
 ///     "cart-123",
 ///     [AddItemRequest::new("B07VDJ5RVF", "offer-id", 2, "my-line-1")
@@ -809,7 +809,7 @@ impl Operation for AddItems {
 ///   3 units; a change without a quantity answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::cart::{ModifyItemRequest, ModifyItems};
+/// use amazon_business_blocking::cart::{ModifyItemRequest, ModifyItems};
 /// let op = ModifyItems::new("cart-123", [ModifyItemRequest::new("cId1", 3)]);
 /// # let _ = op;
 /// ```
@@ -876,7 +876,7 @@ impl Operation for ModifyItems {
 ///   without a cart ID answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::cart::DeleteItems;
+/// use amazon_business_blocking::cart::DeleteItems;
 /// let op = DeleteItems::new("cart-123");
 /// # let _ = op;
 /// ```
@@ -930,7 +930,7 @@ impl Operation for DeleteItems {
 ///   Seattle; an address without a name answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::cart::{GetEstimatedTotalPurchaseCost, PhysicalAddress};
+/// use amazon_business_blocking::cart::{GetEstimatedTotalPurchaseCost, PhysicalAddress};
 /// let address = PhysicalAddress::new("cart user", "307 Boren Ave", "Seattle", "98101", "US")
 ///     .state_or_region("WA");
 /// let op = GetEstimatedTotalPurchaseCost::new("cart-123", address);

@@ -181,8 +181,8 @@ pub struct ReportDocument {
 ///   `GET_AFN_INVENTORY_DATA` with statuses `IN_QUEUE`, `IN_PROGRESS`).
 ///
 /// ```
-/// use amazon_business_core::apis::documents::{GetReports, ProcessingStatus};
-/// use amazon_business_core::DateTime;
+/// use amazon_business_blocking::documents::{GetReports, ProcessingStatus};
+/// use amazon_business_blocking::DateTime;
 /// let op = GetReports::new(["FEE_DISCOUNTS_REPORT", "GET_AFN_INVENTORY_DATA"])
 ///     .processing_statuses([ProcessingStatus::InQueue, ProcessingStatus::InProgress])
 ///     .page_size(50)
@@ -346,8 +346,8 @@ impl Paginated for GetReports {
 ///   `A1PA6795UKMFR9` and `ATVPDKIKX0DER`).
 ///
 /// ```
-/// use amazon_business_core::apis::documents::CreateReport;
-/// use amazon_business_core::{DateTime, Marketplace};
+/// use amazon_business_blocking::documents::CreateReport;
+/// use amazon_business_blocking::{DateTime, Marketplace};
 /// let op = CreateReport::new(
 ///     "GET_MERCHANT_LISTINGS_ALL_DATA",
 ///     [Marketplace::Germany.id(), Marketplace::UnitedStates.id()],
@@ -443,7 +443,7 @@ impl Operation for CreateReport {
 /// - Sandbox: mocked by Amazon's static sandbox (report `ID323`; `badReportId1` answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::documents::GetReport;
+/// use amazon_business_blocking::documents::GetReport;
 /// let op = GetReport::new("ID323");
 /// # let _ = op;
 /// ```
@@ -488,7 +488,7 @@ impl Operation for GetReport {
 /// - Sandbox: mocked by Amazon's static sandbox (report `ID`).
 ///
 /// ```
-/// use amazon_business_core::apis::documents::CancelReport;
+/// use amazon_business_blocking::documents::CancelReport;
 /// let op = CancelReport::new("ID");
 /// # let _ = op;
 /// ```
@@ -533,7 +533,7 @@ impl Operation for CancelReport {
 ///   `0356cf79-b8b0-4226-b4b9-0ee058ea5760`; `badDocumentId1` answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::documents::GetReportDocument;
+/// use amazon_business_blocking::documents::GetReportDocument;
 /// let op = GetReportDocument::new("0356cf79-b8b0-4226-b4b9-0ee058ea5760");
 /// # let _ = op;
 /// ```

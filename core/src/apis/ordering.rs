@@ -1191,10 +1191,10 @@ impl OrderCheck {
 /// - Sandbox: not mocked by Amazon's static sandbox (it would place real orders).
 ///
 /// ```
-/// use amazon_business_core::apis::ordering::{
+/// use amazon_business_blocking::ordering::{
 ///     PaymentMethodReference, PhysicalAddress, PlaceOrder, RequestLineItem,
 /// };
-/// use amazon_business_core::{Country, Money};
+/// use amazon_business_blocking::{Country, Money};
 ///
 /// let order = PlaceOrder::new(
 ///     "order-2024-0001",
@@ -1363,7 +1363,7 @@ impl Operation for PlaceOrder {
 /// - Sandbox: not mocked by Amazon's static sandbox (the model records no example).
 ///
 /// ```
-/// use amazon_business_core::apis::ordering::OrderDetails;
+/// use amazon_business_blocking::ordering::OrderDetails;
 /// let op = OrderDetails::new("order-2024-0001").user_email("buyer@example.com");
 /// # let _ = op;
 /// ```

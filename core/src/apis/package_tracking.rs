@@ -165,9 +165,9 @@ pub struct PackageMilestone {
 ///   `401971789238301`, package `1`, locale `en-US`, region `US`).
 ///
 /// ```
-/// use amazon_business_core::apis::package_tracking::GetPackageTrackingDetails;
-/// use amazon_business_core::operation::{Operation, RequestContext};
-/// use amazon_business_core::{Country, Marketplace};
+/// use amazon_business_blocking::package_tracking::GetPackageTrackingDetails;
+/// use amazon_business_blocking::operation::{Operation, RequestContext};
+/// use amazon_business_blocking::{Country, Marketplace};
 /// let op = GetPackageTrackingDetails::new("114-2589187-9801025", "401971789238301", "1")
 ///     .locale("en-US")
 ///     .region(Country::US);

@@ -1414,8 +1414,8 @@ fn non_empty_list<T>(list: Option<Vec<T>>) -> Option<Vec<T>> {
 ///   `locale=en_US`, `facets=OFFERS`; a request without `locale` answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::product_search::{SearchFacetType, SearchProducts, SortKey};
-/// use amazon_business_core::Country;
+/// use amazon_business_blocking::product_search::{SearchFacetType, SearchProducts, SortKey};
+/// use amazon_business_blocking::Country;
 /// let op = SearchProducts::new()
 ///     .keywords("stapler")
 ///     .product_region(Country::US)
@@ -1714,7 +1714,7 @@ impl Paginated for SearchProducts {
 ///   400).
 ///
 /// ```
-/// use amazon_business_core::apis::product_search::{GetProduct, ProductInclusion, SearchFacetType};
+/// use amazon_business_blocking::product_search::{GetProduct, ProductInclusion, SearchFacetType};
 /// let op = GetProduct::new("B007VC9DKI")
 ///     .facets([SearchFacetType::Offers])
 ///     .inclusions_for_products([ProductInclusion::Title, ProductInclusion::Features])
@@ -1848,7 +1848,7 @@ impl Operation for GetProduct {
 ///   `NEW,PRIME`; a request without `locale` answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::product_search::SearchOffers;
+/// use amazon_business_blocking::product_search::SearchOffers;
 /// let op = SearchOffers::new("B07VDJ5RVF").filter_ids(["NEW", "PRIME"]).page_size(12);
 /// # let _ = op;
 /// ```
@@ -1995,7 +1995,7 @@ impl Paginated for SearchOffers {
 /// - Sandbox: mocked by Amazon's static sandbox (`B007VC9DKI` three times, `US`, `en_US`).
 ///
 /// ```
-/// use amazon_business_core::apis::product_search::GetProductsByAsins;
+/// use amazon_business_blocking::product_search::GetProductsByAsins;
 /// let op = GetProductsByAsins::new(["B007VC9DKI", "B07VDJ5RVF"]).shipping_postal_code("98101");
 /// # let _ = op;
 /// ```
@@ -2146,7 +2146,7 @@ impl Operation for GetProductsByAsins {
 ///   `en_US`).
 ///
 /// ```
-/// use amazon_business_core::apis::product_search::{GetOffersByOfferIds, OfferInclusion};
+/// use amazon_business_blocking::product_search::{GetOffersByOfferIds, OfferInclusion};
 /// let op = GetOffersByOfferIds::new(["asid-123121", "asid-132as"])
 ///     .inclusions_for_offers([OfferInclusion::Price, OfferInclusion::Merchant]);
 /// # let _ = op;

@@ -726,9 +726,9 @@ pub struct InvoiceLevelFeeApportionmentDetail {
 ///   malformed date answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::reconciliation::GetTransactions;
-/// use amazon_business_core::operation::{Operation, RequestContext};
-/// use amazon_business_core::{DateTime, Marketplace};
+/// use amazon_business_blocking::reconciliation::GetTransactions;
+/// use amazon_business_blocking::operation::{Operation, RequestContext};
+/// use amazon_business_blocking::{DateTime, Marketplace};
 /// let op = GetTransactions::new(
 ///     DateTime::parse("2020-07-09T00:00:00Z")?,
 ///     DateTime::parse("2020-08-01T00:00:00Z")?,
@@ -813,7 +813,7 @@ impl Paginated for GetTransactions {
 ///   `INVALID_INVOICE_ID` answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::reconciliation::GetBatchInvoicePaymentDetails;
+/// use amazon_business_blocking::reconciliation::GetBatchInvoicePaymentDetails;
 /// let op = GetBatchInvoicePaymentDetails::new(["JP218PV8HMOI", "1XQX-T4VG-9939"]);
 /// assert_eq!(op.body().invoice_ids.len(), 2);
 /// ```
@@ -884,7 +884,7 @@ impl Operation for GetBatchInvoicePaymentDetails {
 ///   `250-9059274-9386231`; a request without a body answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::reconciliation::{GetInvoiceDetailsByOrderLineItems, OrderLineItem};
+/// use amazon_business_blocking::reconciliation::{GetInvoiceDetailsByOrderLineItems, OrderLineItem};
 /// let op = GetInvoiceDetailsByOrderLineItems::new([
 ///     OrderLineItem::new("503-0807783-5846230", "6172301145805", "Dps13nXXc"),
 ///     OrderLineItem::new("250-9059274-9386231", "6172160940605", "DZms0yvhc"),

@@ -728,9 +728,9 @@ fn next_token(token: Option<&str>) -> Option<String> {
 ///   2025-02-15T10:30:00Z, region `US`, status `CLOSED`).
 ///
 /// ```
-/// use amazon_business_core::apis::reporting::{GetOrderReports, OrderStatus};
-/// use amazon_business_core::operation::{Operation, RequestContext};
-/// use amazon_business_core::{Country, DateTime, Marketplace};
+/// use amazon_business_blocking::reporting::{GetOrderReports, OrderStatus};
+/// use amazon_business_blocking::operation::{Operation, RequestContext};
+/// use amazon_business_blocking::{Country, DateTime, Marketplace};
 /// let op = GetOrderReports::new(
 ///     DateTime::parse("2025-01-15T10:30:00Z")?,
 ///     DateTime::parse("2025-02-15T10:30:00Z")?,
@@ -830,8 +830,8 @@ impl Paginated for GetOrderReports {
 ///   `112-3456789-0123456`).
 ///
 /// ```
-/// use amazon_business_core::apis::reporting::GetOrderLineItemReports;
-/// use amazon_business_core::{Country, DateTime};
+/// use amazon_business_blocking::reporting::GetOrderLineItemReports;
+/// use amazon_business_blocking::{Country, DateTime};
 /// let op = GetOrderLineItemReports::new(
 ///     DateTime::parse("2025-04-01T00:00:00Z")?,
 ///     DateTime::parse("2025-04-30T00:00:00Z")?,
@@ -935,8 +935,8 @@ impl Paginated for GetOrderLineItemReports {
 ///   empty number answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::reporting::GetOrderReportsByPurchaseOrderNumber;
-/// use amazon_business_core::Country;
+/// use amazon_business_blocking::reporting::GetOrderReportsByPurchaseOrderNumber;
+/// use amazon_business_blocking::Country;
 /// let op = GetOrderReportsByPurchaseOrderNumber::new("PO-12345").region(Country::US);
 /// # let _ = op;
 /// ```
@@ -1018,8 +1018,8 @@ impl Paginated for GetOrderReportsByPurchaseOrderNumber {
 ///   `112-3456789-0123456`, region `US`; a reversed range answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::reporting::{GetShipmentReports, ShipmentStatus};
-/// use amazon_business_core::{Country, DateTime};
+/// use amazon_business_blocking::reporting::{GetShipmentReports, ShipmentStatus};
+/// use amazon_business_blocking::{Country, DateTime};
 /// let op = GetShipmentReports::new(
 ///     DateTime::parse("2025-04-01T00:00:00Z")?,
 ///     DateTime::parse("2025-04-30T00:00:00Z")?,
@@ -1136,8 +1136,8 @@ impl Paginated for GetShipmentReports {
 ///   region `US`; a reversed range answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::reporting::GetShipmentLineItemReports;
-/// use amazon_business_core::{Country, DateTime};
+/// use amazon_business_blocking::reporting::GetShipmentLineItemReports;
+/// use amazon_business_blocking::{Country, DateTime};
 /// let op = GetShipmentLineItemReports::new(
 ///     DateTime::parse("2025-04-01T00:00:00Z")?,
 ///     DateTime::parse("2025-04-30T00:00:00Z")?,

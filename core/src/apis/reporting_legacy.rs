@@ -410,9 +410,9 @@ impl Includes {
 ///   answers 400).
 ///
 /// ```
-/// use amazon_business_core::apis::reporting_legacy::GetOrdersByOrderDate;
-/// use amazon_business_core::operation::{Operation, RequestContext};
-/// use amazon_business_core::{DateTime, Marketplace};
+/// use amazon_business_blocking::reporting_legacy::GetOrdersByOrderDate;
+/// use amazon_business_blocking::operation::{Operation, RequestContext};
+/// use amazon_business_blocking::{DateTime, Marketplace};
 /// let op = GetOrdersByOrderDate::new(
 ///     DateTime::parse("2020-12-01T00:00:00Z")?,
 ///     DateTime::parse("2020-12-01T23:00:00Z")?,
@@ -525,7 +525,7 @@ impl Paginated for GetOrdersByOrderDate {
 /// - Sandbox: mocked by Amazon's static sandbox (order `114-7470804-5505847`).
 ///
 /// ```
-/// use amazon_business_core::apis::reporting_legacy::GetOrdersByOrderId;
+/// use amazon_business_blocking::reporting_legacy::GetOrdersByOrderId;
 /// let op = GetOrdersByOrderId::new("114-7470804-5505847")
 ///     .include_shipments(true)
 ///     .include_charges(true);

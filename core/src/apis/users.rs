@@ -161,10 +161,10 @@ pub struct CreateBusinessUserAccountResponse {}
 ///   records examples, which this module's tests replay offline.
 ///
 /// ```
-/// use amazon_business_core::apis::users::{
+/// use amazon_business_blocking::users::{
 ///     AccountHolder, BusinessGroupIdentifier, BusinessRole, CreateBusinessUserAccount, NotificationType,
 /// };
-/// use amazon_business_core::Country;
+/// use amazon_business_blocking::Country;
 /// let op = CreateBusinessUserAccount::new(
 ///     AccountHolder::new("jane@example.com", "Jane", "Doe"),
 ///     BusinessGroupIdentifier::group_id("G-123"),
