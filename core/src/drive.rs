@@ -21,6 +21,11 @@ use crate::error::{Error, TransportError};
 use crate::operation::{Operation, Paginated};
 use crate::store::{StoreOp, StoreReply};
 
+/// The longest a driver waits in [`Driver::await_token`] before the call asks the store again
+/// (a store that cannot notify, or a wake-up missed: the call re-decides either way, and a
+/// refresh whose leader vanished is taken over when its lease ends).
+pub const TOKEN_WAIT: Duration = Duration::from_secs(5);
+
 /// A boxed, `Send` future, as [`Driver`]'s methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -29,8 +34,6 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Driver: Sync {
     /// The current time on both clocks.
     fn now(&self) -> Now;
-    /// A fresh random value for the call's backoff jitter.
-    fn seed(&self) -> u64;
     /// Sends one HTTP request and returns the whole response.
     fn send(
         &self,
@@ -71,7 +74,7 @@ pub async fn drive<O: Operation, D: Driver + ?Sized>(
     driver: &D,
 ) -> Result<O::Output, Error> {
     let debug = engine.config().debug();
-    let mut guard = Abandon { call: engine.call(op, driver.seed()), driver };
+    let mut guard = Abandon { call: engine.call(op, engine.next_seed()), driver };
     loop {
         let now = driver.now();
         match guard.call.poll(now) {

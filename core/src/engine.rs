@@ -3,6 +3,7 @@
 //! operation.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -47,6 +48,8 @@ pub(crate) struct Shared {
     pub(crate) client_secret: RwLock<Secret>,
     pub(crate) store: MemoryStore,
     pub(crate) lease: Duration,
+    /// The state the calls' jitter seeds are drawn from (see [`Engine::mix_entropy`]).
+    pub(crate) seeds: AtomicU64,
 }
 
 /// The protocol engine behind a client. Cheap to clone; clones share caches.
@@ -81,6 +84,7 @@ impl Engine {
             client_secret: RwLock::new(config.credentials.client_secret().clone()),
             store: MemoryStore::default(),
             lease,
+            seeds: AtomicU64::new(0),
             config,
         };
         Engine { shared: Arc::new(shared), refresh_token, key }
@@ -149,6 +153,18 @@ impl Engine {
         )
     }
 
+    /// Reads the outcome of [`Engine::authorization_code_request`] at wall time `wall`, with
+    /// the code (and every other secret) masked in any error.
+    pub fn authorization_code_outcome(
+        &self,
+        code: &Secret,
+        outcome: Result<http::Response<Vec<u8>>, crate::error::TransportError>,
+        wall: SystemTime,
+    ) -> Result<crate::lwa::TokenResponse, Error> {
+        let result = outcome.map_err(Error::from).and_then(|r| crate::lwa::parse_token_response(&r, wall));
+        result.map_err(|e| self.mask(e, Some(code)))
+    }
+
     /// The LWA request that exchanges this engine's refresh token for an access token.
     pub fn refresh_request(&self) -> http::Request<Vec<u8>> {
         let shared = &self.shared;
@@ -207,6 +223,18 @@ impl Engine {
             marketplace: self.shared.config.marketplace,
             user_email: self.shared.config.user_email.as_deref(),
         }
+    }
+
+    /// Mixes a random value supplied by the caller (a transport draws one when it builds a
+    /// client) into the state the calls' backoff jitter is seeded from, so that processes do
+    /// not back off in lockstep. The core draws no randomness of its own.
+    pub fn mix_entropy(&self, random: u64) {
+        self.shared.seeds.fetch_xor(random, Ordering::Relaxed);
+    }
+
+    /// The seed for the next call's jitter.
+    pub fn next_seed(&self) -> u64 {
+        self.shared.seeds.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
     }
 
     /// Starts one logical call of `op`. `seed` feeds the jitter of its backoff delays; pass a

@@ -3,12 +3,22 @@
 //! the `Client` methods that only touch the [`Engine`](crate::Engine).
 
 /// Generates, in a transport crate, the `Request<'c, O>` type (an operation bound to a
-/// client) and the engine-only `Client` methods. It expects a `Client` struct with an
+/// client), `Client::from_env` (under the attributes given, e.g. a `cfg` for the default
+/// sender's feature) and the engine-only `Client` methods. It expects a `Client` struct with an
 /// `engine: Engine` field and an `inner: Arc<_>` field in scope where it is invoked.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! client_shell {
-    () => {
+    ($(#[$default:meta])*) => {
+        $(#[$default])*
+        impl Client {
+            /// A client over the default sender, configured from `AB_*` environment variables
+            /// (see [`Config::from_lookup`]($crate::Config::from_lookup)).
+            pub fn from_env() -> Result<Client, $crate::Error> {
+                Client::new($crate::Config::from_lookup(|k| std::env::var(k).ok())?)
+            }
+        }
+
         /// An operation bound to a client, ready to send. Add optional arguments with
         /// [`Request::map`].
         #[derive(Debug)]
@@ -33,6 +43,12 @@ macro_rules! client_shell {
             /// The operation.
             pub fn op(&self) -> &O {
                 &self.op
+            }
+        }
+
+        impl std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Client").field("engine", &self.engine).finish_non_exhaustive()
             }
         }
 

@@ -50,9 +50,8 @@
 
 use std::collections::hash_map::RandomState;
 use std::future::{Future, IntoFuture};
-use std::hash::{BuildHasher, Hasher};
+use std::hash::BuildHasher;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -155,8 +154,6 @@ where
 struct Inner {
     sender: Box<dyn HttpSend>,
     timer: Box<dyn Timer>,
-    seeds: AtomicU64,
-    random: RandomState,
 }
 
 /// An async Amazon Business client. `Clone + Send + Sync` and cheap to clone; clones share the
@@ -167,25 +164,10 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("engine", &self.engine).finish_non_exhaustive()
-    }
-}
-
-/// The longest a call waits for another call's token exchange before asking again.
-const TOKEN_WAIT: Duration = Duration::from_secs(5);
-
 /// The async [`Driver`]: the sender's futures, the timer's sleeps, and the in-process store.
 impl Driver for Client {
     fn now(&self) -> Now {
         Now::new(Instant::now(), SystemTime::now())
-    }
-
-    fn seed(&self) -> u64 {
-        let mut h = self.inner.random.build_hasher();
-        h.write_u64(self.inner.seeds.fetch_add(1, AtomicOrdering::Relaxed));
-        h.finish()
     }
 
     fn send(
@@ -206,7 +188,7 @@ impl Driver for Client {
 
     fn await_token(&self, _: &CredentialKey, generation: u64) -> BoxFuture<'_, ()> {
         let changed = self.engine.store().tokens.changed(generation);
-        let bound = self.inner.timer.sleep(TOKEN_WAIT);
+        let bound = self.inner.timer.sleep(drive::TOKEN_WAIT);
         Box::pin(async move {
             futures_util::future::select(std::pin::pin!(changed), bound).await;
         })
@@ -223,11 +205,6 @@ impl Client {
     pub fn new(config: Config) -> Result<Client, Error> {
         let sender = HyperSender::new(&config)?;
         Ok(Client::with_sender(config, sender))
-    }
-
-    /// A client configured from `AB_*` environment variables (see [`Config::from_lookup`]).
-    pub fn from_env() -> Result<Client, Error> {
-        Client::new(Config::from_lookup(|k| std::env::var(k).ok())?)
     }
 
     /// A client over your own [`HttpSend`], waiting with tokio's timer.
@@ -272,13 +249,8 @@ impl Client {
         sender: impl HttpSend + 'static,
         timer: impl Timer + 'static,
     ) -> Client {
-        let inner = Inner {
-            sender: Box::new(sender),
-            timer: Box::new(timer),
-            seeds: AtomicU64::new(0),
-            random: RandomState::new(),
-        };
-        Client { engine, inner: Arc::new(inner) }
+        engine.mix_entropy(RandomState::new().hash_one(std::process::id()));
+        Client { engine, inner: Arc::new(Inner { sender: Box::new(sender), timer: Box::new(timer) }) }
     }
 
     /// Sends one operation and returns its output, with token exchanges, retries and pacing
@@ -300,10 +272,8 @@ impl Client {
         redirect_uri: &str,
     ) -> Result<lwa::TokenResponse, Error> {
         let request = self.engine.authorization_code_request(code, redirect_uri);
-        let secrets = redact::Secrets::new().with(code);
-        let response =
-            self.inner.sender.send(request).await.map_err(|e| Error::from(e).redacted(&secrets))?;
-        lwa::parse_token_response(&response, SystemTime::now()).map_err(|e| e.redacted(&secrets))
+        let outcome = self.inner.sender.send(request).await;
+        self.engine.authorization_code_outcome(code, outcome, SystemTime::now())
     }
 
     /// The pages of a paginated operation as a stream, fetched as it is polled. After an error
@@ -345,7 +315,7 @@ impl Client {
     }
 }
 
-amazon_business_core::client_shell!();
+amazon_business_core::client_shell!(#[cfg(feature = "tokio")]);
 
 impl<'c, O> Request<'c, O>
 where

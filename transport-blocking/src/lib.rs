@@ -50,9 +50,8 @@
 
 use std::collections::hash_map::RandomState;
 use std::future::Future;
-use std::hash::{BuildHasher, Hasher};
+use std::hash::BuildHasher;
 use std::pin::pin;
-use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant, SystemTime};
@@ -130,8 +129,6 @@ fn block_on<F: Future>(future: F, deadline: Option<Instant>) -> Option<F::Output
 
 struct Inner {
     sender: Box<dyn HttpSend>,
-    seeds: AtomicU64,
-    random: RandomState,
 }
 
 /// A blocking Amazon Business client. Cheap to clone; clones share the token cache, the pacer
@@ -142,25 +139,9 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("engine", &self.engine).finish_non_exhaustive()
-    }
-}
-
 /// The blocking [`Driver`]: each step's I/O is done before its future is returned, so the
 /// shared loop's futures are ready at once, except a wait for another thread's token exchange.
 impl Driver for Client {
-    fn now(&self) -> Now {
-        Now::new(Instant::now(), SystemTime::now())
-    }
-
-    fn seed(&self) -> u64 {
-        let mut h = self.inner.random.build_hasher();
-        h.write_u64(self.inner.seeds.fetch_add(1, AtomicOrdering::Relaxed));
-        h.finish()
-    }
-
     fn send(
         &self,
         request: http::Request<Vec<u8>>,
@@ -181,28 +162,24 @@ impl Driver for Client {
     fn await_token(&self, _: &CredentialKey, generation: u64) -> BoxFuture<'_, ()> {
         // Bounded: the core re-decides on the next poll (a stale exchange is taken over).
         let changed = self.engine.store().tokens.changed(generation);
-        let _ = block_on(changed, Some(Instant::now() + TOKEN_WAIT));
+        let _ = block_on(changed, Some(Instant::now() + drive::TOKEN_WAIT));
         Box::pin(std::future::ready(()))
     }
 
     fn store_detached(&self, op: StoreOp, now: Now) {
         self.engine.store().run(op, now);
     }
-}
 
-/// The longest a call waits for another call's token exchange before asking again.
-const TOKEN_WAIT: Duration = Duration::from_secs(5);
+    fn now(&self) -> Now {
+        Now::new(Instant::now(), SystemTime::now())
+    }
+}
 
 impl Client {
     /// A client over the default sender ([`UreqSender`]).
     pub fn new(config: Config) -> Result<Client, Error> {
         let sender = UreqSender::new(&config)?;
         Ok(Client::with_sender(config, sender))
-    }
-
-    /// A client configured from `AB_*` environment variables (see [`Config::from_lookup`]).
-    pub fn from_env() -> Result<Client, Error> {
-        Client::new(Config::from_lookup(|k| std::env::var(k).ok())?)
     }
 
     /// A client over your own [`HttpSend`].
@@ -212,8 +189,8 @@ impl Client {
 
     /// A client over an engine you built or share with another client.
     pub fn with_engine(engine: Engine, sender: impl HttpSend + 'static) -> Client {
-        let inner = Inner { sender: Box::new(sender), seeds: AtomicU64::new(0), random: RandomState::new() };
-        Client { engine, inner: Arc::new(inner) }
+        engine.mix_entropy(RandomState::new().hash_one(std::process::id()));
+        Client { engine, inner: Arc::new(Inner { sender: Box::new(sender) }) }
     }
 
     /// Sends one operation and returns its output, with token exchanges, retries and pacing
@@ -243,9 +220,8 @@ impl Client {
         redirect_uri: &str,
     ) -> Result<lwa::TokenResponse, Error> {
         let request = self.engine.authorization_code_request(code, redirect_uri);
-        let secrets = redact::Secrets::new().with(code);
-        let response = self.inner.sender.send(request).map_err(|e| Error::from(e).redacted(&secrets))?;
-        lwa::parse_token_response(&response, SystemTime::now()).map_err(|e| e.redacted(&secrets))
+        let outcome = self.inner.sender.send(request);
+        self.engine.authorization_code_outcome(code, outcome, SystemTime::now())
     }
 
     /// Downloads a report document from the URL `getReportDocument` returned, as a reader that
