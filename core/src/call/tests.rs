@@ -251,6 +251,54 @@ fn a_retry_after_beyond_the_bound_fails_at_once() {
     let err = r.unwrap_err();
     assert_eq!(err.api().unwrap().retry_after, Some(Duration::from_secs(3600)));
     assert!(!seen.iter().any(|s| matches!(s, Seen::Sleep(_))));
+    // The error says what the server asked for and how to raise the cap.
+    assert_eq!(err.kind(), ErrorKind::QuotaExceeded);
+    let text = err.to_string();
+    assert!(text.contains("3600s") && text.contains("max_retry_after"), "{text}");
+}
+
+#[test]
+fn a_response_over_the_size_cap_is_reported_once() {
+    let e = engine();
+    let op = Safe { id: "x" };
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([Err(TransportError::too_large(64 << 20))]);
+    let (r, seen, _) = drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api);
+    let err = r.unwrap_err();
+    assert_eq!(seen.iter().filter(|s| matches!(s, Seen::Api(_))).count(), 1, "{seen:?}");
+    assert!(matches!(&err, Error::Transport(t) if t.kind == TransportErrorKind::TooLarge), "{err:?}");
+}
+
+#[test]
+fn lwa_leg_failures_say_it_was_the_token_exchange_where_and_how_often() {
+    let e = engine_with(
+        RetryPolicy { max_attempts: 3, base_delay: Duration::from_millis(1), ..RetryPolicy::default() },
+        false,
+    );
+    let op = Safe { id: "x" };
+    let refused = || Err(TransportError::connect("connection refused"));
+    let mut lwa = q([refused(), refused(), refused()]);
+    let (r, seen, _) = drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut q([]));
+    let err = r.unwrap_err();
+    assert_eq!(seen.iter().filter(|s| matches!(s, Seen::Lwa)).count(), 3);
+    let text = err.to_string();
+    assert!(text.contains("token exchange with LWA at 127.0.0.1 failed after 3 attempts"), "{text}");
+    assert_eq!(err.kind(), ErrorKind::Transport);
+}
+
+#[test]
+fn a_token_echoed_in_an_error_is_masked_by_value() {
+    let e = engine();
+    let op = Safe { id: "x" };
+    let mut lwa = q([Ok(token_response("Atza|secret-token-value-123"))]);
+    let echo = r#"{"errors":[{"code":"InvalidInput","message":"Access token Atza|secret-token-value-123 and client-secret are wrong"}]}"#;
+    let mut api = q([Ok(response(400, &[], echo))]);
+    let (r, _, _) = drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api);
+    let err = r.unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("secret-token-value-123"), "{shown}");
+    assert!(!shown.contains("client-secret"), "{shown}");
+    assert!(shown.contains("InvalidInput"), "Amazon's error code still shows: {shown}");
 }
 
 #[test]
