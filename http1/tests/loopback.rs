@@ -29,8 +29,11 @@ where
     (addr, accepted)
 }
 
+/// A request as a test server saw it: head and body.
+type Request = (String, Vec<u8>);
+
 /// Reads one request (head and `Content-Length` body); `None` when the client closed.
-fn read_request<R: BufRead>(reader: &mut R) -> Option<(String, Vec<u8>)> {
+fn read_request<R: BufRead>(reader: &mut R) -> Option<Request> {
     let mut head = String::new();
     loop {
         let mut line = String::new();
@@ -53,7 +56,7 @@ fn read_request<R: BufRead>(reader: &mut R) -> Option<(String, Vec<u8>)> {
 
 /// A keep-alive server answering every request with `response`, sending each request head it
 /// receives to the returned channel.
-fn fixed(response: &'static str) -> (SocketAddr, Arc<AtomicUsize>, mpsc::Receiver<(String, Vec<u8>)>) {
+fn fixed(response: &'static str) -> (SocketAddr, Arc<AtomicUsize>, mpsc::Receiver<Request>) {
     let (tx, rx) = mpsc::channel();
     let tx = std::sync::Mutex::new(tx);
     let (addr, accepted) = serve(move |stream, _| {
