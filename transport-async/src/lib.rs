@@ -65,6 +65,7 @@ use futures_core::Stream;
 mod hyper_sender;
 #[cfg(feature = "tokio")]
 mod report_download;
+pub mod onboarding;
 #[cfg(feature = "tokio")]
 pub use hyper_sender::{HyperSender, TokioTimer, MAX_RESPONSE_BODY};
 

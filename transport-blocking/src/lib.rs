@@ -62,6 +62,7 @@ use amazon_business_core::error::TransportError;
 pub use amazon_business_core::*;
 
 mod report_download;
+pub mod onboarding;
 mod ureq_sender;
 pub use report_download::ReportDownload;
 pub use ureq_sender::{UreqSender, MAX_RESPONSE_BODY};
