@@ -63,9 +63,9 @@ use futures_core::Stream;
 
 #[cfg(feature = "tokio")]
 mod hyper_sender;
+pub mod onboarding;
 #[cfg(feature = "tokio")]
 mod report_download;
-pub mod onboarding;
 #[cfg(feature = "tokio")]
 pub use hyper_sender::{HyperSender, TokioTimer, MAX_RESPONSE_BODY};
 

@@ -50,18 +50,23 @@ impl Onboarder {
     /// Exchanges `code` (once; codes are single-use) for the customer's tokens.
     pub async fn exchange(&self, code: &Secret, redirect_uri: &str) -> Result<Onboarded, OnboardingError> {
         let request = self.client.exchange_request(code, redirect_uri);
-        let response =
-            self.sender.send(request).await.map_err(|e| self.client.transport_failed(Error::from(e), code))?;
+        let response = self
+            .sender
+            .send(request)
+            .await
+            .map_err(|e| self.client.transport_failed(Error::from(e), code))?;
         self.client.read_exchange(&response, SystemTime::now())
     }
 
     /// POSTs the App Center acknowledgement for `state`; App Center must answer 2xx.
-    pub async fn acknowledge(&self, login: &AppCenterLogin, state: &PendingState) -> Result<(), OnboardingError> {
-        let response = self
-            .sender
-            .send(login.acknowledgement(state)?)
-            .await
-            .map_err(|e| OnboardingError::AppCenterRequest(format!("the acknowledgement was not delivered: {e}")))?;
+    pub async fn acknowledge(
+        &self,
+        login: &AppCenterLogin,
+        state: &PendingState,
+    ) -> Result<(), OnboardingError> {
+        let response = self.sender.send(login.acknowledgement(state)?).await.map_err(|e| {
+            OnboardingError::AppCenterRequest(format!("the acknowledgement was not delivered: {e}"))
+        })?;
         if response.status().is_success() {
             Ok(())
         } else {
