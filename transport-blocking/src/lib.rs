@@ -61,8 +61,8 @@ use amazon_business_core::config::CredentialKey;
 use amazon_business_core::error::TransportError;
 pub use amazon_business_core::*;
 
-mod report_download;
 pub mod onboarding;
+mod report_download;
 mod ureq_sender;
 pub use report_download::ReportDownload;
 pub use ureq_sender::{UreqSender, MAX_RESPONSE_BODY};
