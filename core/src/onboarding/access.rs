@@ -183,13 +183,13 @@ impl fmt::Display for AccessReport {
                 Access::Granted => "",
                 Access::Missing(s) | Access::Other(s) | Access::NotCheckable(s) => s,
             };
-            writeln!(
-                f,
+            let line = format!(
                 "{:<34} {:<22} {:<9} {detail}",
                 role.name().unwrap_or("none"),
                 op.unwrap_or("-"),
                 access.label()
-            )?;
+            );
+            writeln!(f, "{}", line.trim_end())?;
         }
         Ok(())
     }
