@@ -193,7 +193,7 @@ fn app_center_side_records_acknowledgement_and_completion() {
     assert!(location.starts_with("https://app.example/login?"), "{location}");
     let login = amazon_business_blocking::onboarding::AppCenterLogin::read(&location).unwrap();
     assert_eq!(login.callback_uri, format!("{}/appcenter/callback", sandbox.base_url()));
-    assert_eq!(sandbox.consent().amazon_states(), [login.amazon_state.clone()]);
+    assert_eq!(sandbox.consent().amazon_states(), vec![login.amazon_state.clone()]);
 
     let env = Environment::custom(&sandbox.base_url(), &sandbox.lwa_url()).unwrap();
     let onboarder = amazon_business_blocking::onboarding::Onboarder::ureq(

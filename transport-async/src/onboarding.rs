@@ -87,7 +87,7 @@ impl Client {
         for probe in access_probes(self.config().marketplace().country()) {
             let outcome = match &probe.call {
                 None => None,
-                Some(ProbeCall::SearchProducts(op)) => Some(self.send(op).await.map(drop)),
+                Some(ProbeCall::SearchProducts(op)) => Some(self.send(op.as_ref()).await.map(drop)),
                 Some(ProbeCall::GetOrderReports(op)) => Some(self.send(op).await.map(drop)),
                 Some(ProbeCall::GetTransactions(op)) => Some(self.send(op).await.map(drop)),
                 Some(ProbeCall::ListCarts(op)) => Some(self.send(op).await.map(drop)),

@@ -19,7 +19,7 @@ use crate::types::DateTime;
 #[non_exhaustive]
 pub enum ProbeCall {
     /// `searchProductsRequest` (Business Product Catalog).
-    SearchProducts(SearchProducts),
+    SearchProducts(Box<SearchProducts>),
     /// `getOrderReports` (Amazon Business Analytics).
     GetOrderReports(GetOrderReports),
     /// `getTransactions` (Business Purchase Reconciliation).
@@ -73,13 +73,13 @@ pub fn access_probes(country: Country) -> Vec<AccessProbe> {
     vec![
         AccessProbe {
             role: Role::BusinessProductCatalog,
-            call: Some(ProbeCall::SearchProducts(
+            call: Some(ProbeCall::SearchProducts(Box::new(
                 SearchProducts::new()
                     .keywords("keyword")
                     .product_region(country)
                     .locale("en_US")
                     .facets([SearchFacetType::Offers]),
-            )),
+            ))),
             fix: fix(role(Role::BusinessProductCatalog)),
         },
         AccessProbe {
