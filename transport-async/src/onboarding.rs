@@ -49,13 +49,8 @@ impl Onboarder {
 
     /// Exchanges `code` (once; codes are single-use) for the customer's tokens.
     pub async fn exchange(&self, code: &Secret, redirect_uri: &str) -> Result<Onboarded, OnboardingError> {
-        let request = self.client.exchange_request(code, redirect_uri);
-        let response = self
-            .sender
-            .send(request)
-            .await
-            .map_err(|e| self.client.transport_failed(Error::from(e), code))?;
-        self.client.read_exchange(&response, SystemTime::now())
+        let outcome = self.sender.send(self.client.exchange_request(code, redirect_uri)).await;
+        self.client.exchange_outcome(code, outcome, SystemTime::now())
     }
 
     /// POSTs the App Center acknowledgement for `state`; App Center must answer 2xx.

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use url::Url;
 
 use crate::engine::Engine;
-use crate::error::{ConfigError, Error, LwaErrorCode};
+use crate::error::{ConfigError, Error, LwaErrorCode, TransportError};
 use crate::lwa::{self, AccessToken};
 use crate::place::Environment;
 use crate::redact::Secrets;
@@ -133,9 +133,26 @@ impl OnboardingClient {
         }
     }
 
-    /// Reads a transport failure of the exchange, masking the secrets it may carry.
-    pub fn transport_failed(&self, error: Error, code: &Secret) -> OnboardingError {
-        OnboardingError::Exchange(error.redacted(&Secrets::new().with(&self.client_secret).with(code)))
+    /// Reads what the transport got for [`OnboardingClient::exchange_request`] (the answer or
+    /// a network failure) at `now`, with the client secret and `code` masked in any error.
+    pub fn exchange_outcome(
+        &self,
+        code: &Secret,
+        outcome: Result<http::Response<Vec<u8>>, TransportError>,
+        now: SystemTime,
+    ) -> Result<Onboarded, OnboardingError> {
+        let secrets = Secrets::new().with(&self.client_secret).with(code);
+        let result = match outcome {
+            Ok(response) => self.read_exchange(&response, now),
+            Err(e) => Err(OnboardingError::Exchange(Error::from(e))),
+        };
+        result.map_err(|e| match e {
+            OnboardingError::Exchange(e) => OnboardingError::Exchange(e.redacted(&secrets)),
+            OnboardingError::CodeRefused { description } => OnboardingError::CodeRefused {
+                description: description.map(|d| secrets.mask(&d).into_owned()),
+            },
+            other => other,
+        })
     }
 }
 
@@ -173,5 +190,64 @@ impl Onboarded {
         }
         engine.seed_token(self.access_token.clone());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::TransportErrorKind;
+
+    fn client() -> OnboardingClient {
+        OnboardingClient::new("amzn1.application-oa2-client.x", "shh-secret", &Environment::Production)
+            .unwrap()
+    }
+
+    fn answer(status: u16, body: &str) -> Result<http::Response<Vec<u8>>, TransportError> {
+        Ok(http::Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap())
+    }
+
+    #[test]
+    fn outcomes() {
+        let c = client();
+        let code = Secret::new("ANsecret-code");
+        let now = SystemTime::UNIX_EPOCH;
+        let ok = c
+            .exchange_outcome(
+                &code,
+                answer(200, r#"{"access_token":"Atza|a","token_type":"bearer","expires_in":3600,"refresh_token":"Atzr|r"}"#),
+                now,
+            )
+            .unwrap();
+        assert_eq!(ok.refresh_token.expose(), "Atzr|r");
+        assert_eq!(ok.access_token.expires_at(), now + std::time::Duration::from_secs(3600));
+        let refused = c
+            .exchange_outcome(
+                &code,
+                answer(400, r#"{"error":"invalid_grant","error_description":"bad code ANsecret-code"}"#),
+                now,
+            )
+            .unwrap_err();
+        let text = refused.to_string();
+        assert!(matches!(refused, OnboardingError::CodeRefused { .. }));
+        assert!(text.contains("five minutes") && !text.contains("ANsecret-code"), "{text}");
+        let no_refresh = c
+            .exchange_outcome(&code, answer(200, r#"{"access_token":"Atza|a","expires_in":3600}"#), now)
+            .unwrap_err();
+        assert!(no_refresh.to_string().contains("without a refresh token"), "{no_refresh}");
+        let lost = c
+            .exchange_outcome(
+                &code,
+                Err(TransportError::new(
+                    TransportErrorKind::Reset,
+                    "reset while sending ANsecret-code shh-secret",
+                )),
+                now,
+            )
+            .unwrap_err();
+        let text = format!("{lost} {lost:?}");
+        assert!(!text.contains("ANsecret-code") && !text.contains("shh-secret"), "{text}");
+        assert!(OnboardingClient::new("", "s", &Environment::Production).is_err());
+        assert!(!format!("{c:?}").contains("shh-secret"));
     }
 }
