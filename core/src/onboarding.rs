@@ -49,10 +49,10 @@
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};
-//! use amazon_business_core::onboarding::{
+//! use amazon_business_blocking::onboarding::{
 //!     business_consent_url, read_callback, MemoryStateStore, OnboardingError, PendingState, StateStore,
 //! };
-//! use amazon_business_core::Marketplace;
+//! use amazon_business_blocking::Marketplace;
 //!
 //! let store = MemoryStateStore::default();
 //! let now = SystemTime::now();

@@ -19,8 +19,8 @@ use super::OnboardingError;
 ///
 /// ```
 /// use std::time::SystemTime;
-/// use amazon_business_core::onboarding::OnboardingClient;
-/// use amazon_business_core::{Environment, Secret};
+/// use amazon_business_blocking::onboarding::OnboardingClient;
+/// use amazon_business_blocking::{Environment, Secret};
 ///
 /// let client = OnboardingClient::new("amzn1.application-oa2-client.x", "secret", &Environment::Production)?;
 /// let request = client.exchange_request(&Secret::new("ANcode"), "https://app.example/cb");
