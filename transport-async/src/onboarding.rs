@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use amazon_business_core::onboarding::access::{access_probes, AccessReport, ProbeCall};
-use amazon_business_core::{Config, Credentials, Error, Secret};
+use amazon_business_core::{Error, Secret};
 
 use crate::{Client, HttpSend};
 
@@ -36,8 +36,8 @@ impl Onboarder {
     pub fn hyper(client: OnboardingClient) -> Result<Self, Error> {
         // The sender only reads timeouts and proxy from a configuration; the refresh token
         // here is a placeholder that is never sent.
-        let config = Config::builder()
-            .credentials(Credentials::new(client.client_id(), "unused", "unused")?)
+        let config = amazon_business_core::Config::builder()
+            .credentials(amazon_business_core::Credentials::new(client.client_id(), "unused", "unused")?)
             .build()?;
         Ok(Onboarder::new(client, crate::HyperSender::new(&config)?))
     }
