@@ -30,6 +30,47 @@
 //! `exchange_authorization_code` does both); the refresh token in the answer is the customer's.
 //! Keep each issued state until it is used once, and serve the callback page with
 //! `Referrer-Policy: no-referrer`.
+//!
+//! # A whole onboarding
+//!
+//! The pieces a consent web application needs, all sans-IO (time and randomness are inputs):
+//!
+//! * [`OnboardingClient`]: the code exchange with the application's client id and secret
+//!   alone, answering [`Onboarded`] (the customer's refresh token and a first access token
+//!   that [`Onboarded::seed`] puts in the customer's client).
+//! * [`PendingState`] and a [`StateStore`] ([`MemoryStateStore`] by default): issued states,
+//!   single use, serialisable for applications that keep them in their own session store.
+//! * [`read_callback`]: reads the callback URL, checks the state (constant time, once, age)
+//!   before anything else, and tells forged, replayed and expired states, Amazon's errors and
+//!   a missing code apart ([`OnboardingError`]).
+//! * [`AppCenterLogin`]: the App Center workflow (login-URI request, acknowledgement POST,
+//!   completion redirect).
+//! * [`access`]: which roles the customer's token can use, one harmless read per role.
+//!
+//! ```
+//! use std::time::{Duration, SystemTime};
+//! use amazon_business_blocking::onboarding::{
+//!     business_consent_url, read_callback, MemoryStateStore, OnboardingError, PendingState, StateStore,
+//! };
+//! use amazon_business_blocking::Marketplace;
+//!
+//! let store = MemoryStateStore::default();
+//! let now = SystemTime::now();
+//! let redirect_uri = "https://app.example.com/oauth/callback";
+//! let pending = PendingState::new([42u8; 32], now, redirect_uri); // bytes from your CSPRNG
+//! let url = business_consent_url(Marketplace::UnitedStates, "amzn1.sp.solution.x", redirect_uri, &pending.issued())?;
+//! let value = pending.value();
+//! store.put(pending, now);
+//! // … the browser comes back to the callback:
+//! let callback_url = format!("{redirect_uri}?code=ANcode&state={}", value.expose());
+//! let callback = read_callback(&callback_url, &store, now, Duration::from_secs(600))?;
+//! assert_eq!(callback.code.expose(), "ANcode");
+//! // The same callback again is a replay.
+//! let again = read_callback(&callback_url, &store, now, Duration::from_secs(600));
+//! assert!(matches!(again, Err(OnboardingError::ReplayedState)));
+//! # let _ = url;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -39,6 +80,75 @@ use url::{form_urlencoded, Url};
 use crate::error::ConfigError;
 use crate::place::Marketplace;
 use crate::secret::Secret;
+
+pub mod access;
+mod app_center;
+mod callback;
+mod exchange;
+mod state;
+
+pub use app_center::AppCenterLogin;
+pub use callback::{read_callback, Callback};
+pub use exchange::{Onboarded, OnboardingClient};
+pub use state::{state_key, MemoryStateStore, PendingState, StateStore, Taken};
+
+/// The query part of a full URL, of a path with a query, or of a bare query.
+pub(crate) fn query_of(url_or_query: &str) -> &str {
+    match url_or_query.split_once('?') {
+        Some((_, query)) => query,
+        None if url_or_query.contains("://") => "",
+        None => url_or_query,
+    }
+    .split('#')
+    .next()
+    .unwrap_or_default()
+}
+
+/// Why an onboarding step failed. Each variant says what happened and what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OnboardingError {
+    /// The callback's `state` was not issued here: the request may be forged (CSRF). Its code
+    /// was not touched.
+    #[error("the callback's state was not issued by this application (a forged or foreign request); its code was not used; start the consent again from the application")]
+    ForgedState,
+    /// The callback's `state` was already used once: a replay (or a reload of the page).
+    #[error(
+        "the callback's state was already used (a replayed or reloaded callback); start the consent again"
+    )]
+    ReplayedState,
+    /// The callback's `state` is older than allowed.
+    #[error("the callback's state expired ({}s old, at most {}s allowed); start the consent again", age.as_secs(), max_age.as_secs())]
+    ExpiredState {
+        /// How old it was.
+        age: Duration,
+        /// The limit.
+        max_age: Duration,
+    },
+    /// Amazon redirected with `error` (the admin declined, or the request was refused).
+    #[error("Amazon refused the consent: {error}{}; start the consent again", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Denied {
+        /// Amazon's `error`.
+        error: String,
+        /// Amazon's `error_description`.
+        description: Option<String>,
+    },
+    /// The callback had a good state but no `code`.
+    #[error("the callback carries no authorization code")]
+    MissingCode,
+    /// LWA refused the code (`invalid_grant`).
+    #[error("LWA refused the authorization code (invalid_grant{}): a code works once and only within five minutes of the consent; start the consent again and exchange the new code at once", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    CodeRefused {
+        /// LWA's `error_description`.
+        description: Option<String>,
+    },
+    /// The exchange failed otherwise (credentials, network, LWA down).
+    #[error("the code exchange failed: {0}")]
+    Exchange(crate::error::Error),
+    /// An App Center login request or URI is unusable.
+    #[error("App Center: {0}")]
+    AppCenterRequest(String),
+}
 
 /// A `state` value handed out with a consent URL, and when.
 #[derive(Clone, PartialEq, Eq)]
@@ -52,6 +162,11 @@ impl IssuedState {
     pub fn new(random: [u8; 32], issued_at: SystemTime) -> Self {
         let value: String = random.iter().map(|b| format!("{b:02x}")).collect();
         IssuedState { value: Secret::new(value), issued_at }
+    }
+
+    /// A state from its value and issue time (one restored from a store).
+    pub fn from_parts(value: Secret, issued_at: SystemTime) -> Self {
+        IssuedState { value, issued_at }
     }
 
     /// The state as it travels.

@@ -63,6 +63,7 @@ use futures_core::Stream;
 
 #[cfg(feature = "tokio")]
 mod hyper_sender;
+pub mod onboarding;
 #[cfg(feature = "tokio")]
 mod report_download;
 #[cfg(feature = "tokio")]

@@ -61,6 +61,7 @@ use amazon_business_core::config::CredentialKey;
 use amazon_business_core::error::TransportError;
 pub use amazon_business_core::*;
 
+pub mod onboarding;
 mod report_download;
 mod ureq_sender;
 pub use report_download::ReportDownload;

@@ -11,6 +11,10 @@
 //! trial mode —, orderDetails, createBusinessUserAccount, rotateApplicationClientSecret) run
 //! against the emulator's simulation, and against any other server only with
 //! `--include-unmocked`. The tour exits non-zero if any call failed.
+//!
+//! `--check-access` runs the access check instead: one harmless read per Amazon Business role
+//! with the configured refresh token, through both clients, printing role → granted / missing
+//! (403, with the fix) / other error. It exits non-zero if a role is not granted.
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
@@ -79,11 +83,54 @@ fn report(
     }
 }
 
+/// `--check-access`: the role table, from both clients.
+fn check_access(config: Config) -> ExitCode {
+    use amazon_business_core::onboarding::access::{Access, AccessReport};
+    let all_granted = |r: &AccessReport| {
+        r.rows.iter().all(|(_, _, a)| matches!(a, Access::Granted | Access::NotCheckable(_)))
+    };
+    let mut ok = true;
+    match amazon_business_blocking::Client::new(config.clone()) {
+        Ok(client) => {
+            let report = client.check_access();
+            println!("access check, blocking client (ureq):\n{report}");
+            ok &= all_granted(&report);
+        }
+        Err(e) => {
+            println!("FAILED cannot build the blocking client: {e}");
+            ok = false;
+        }
+    }
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    runtime.block_on(async {
+        match amazon_business_async::Client::new(config) {
+            Ok(client) => {
+                let report = client.check_access().await;
+                println!("access check, async client (hyper on tokio):\n{report}");
+                ok &= all_granted(&report);
+            }
+            Err(e) => {
+                println!("FAILED cannot build the async client: {e}");
+                ok = false;
+            }
+        }
+    });
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let include_unmocked_flag = args.iter().any(|a| a == "--include-unmocked");
-    if let Some(other) = args.iter().find(|a| *a != "--include-unmocked") {
-        eprintln!("unknown argument {other:?}; usage: amazon-business-tour [--include-unmocked]");
+    let check_access_flag = args.iter().any(|a| a == "--check-access");
+    if let Some(other) = args.iter().find(|a| *a != "--include-unmocked" && *a != "--check-access") {
+        eprintln!(
+            "unknown argument {other:?}; usage: amazon-business-tour [--include-unmocked | --check-access]"
+        );
         return ExitCode::from(2);
     }
     if debug_requested() {
@@ -100,6 +147,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if check_access_flag {
+        return check_access(config);
+    }
     // Real data is touched only on the emulator, or when asked.
     let include_unmocked = sandbox.is_some() || include_unmocked_flag;
     let mut examples: Vec<_> =

@@ -40,9 +40,11 @@
 //!   per email (a second one answers 400). `rotateApplicationClientSecret` answers 204 and is
 //!   counted (the new secret would arrive out of band; use [`Sandbox::set_credentials`] to play
 //!   that part).
+//! * The consent leg of onboarding (consent page, codes, App Center): see [`consent`].
 //! * [`Sandbox::count`] counts requests that reached an operation's route, including those
 //!   answered by a fault, but not those dropped by [`Fault::DropBeforeProcessing`].
 
+pub mod consent;
 mod matching;
 mod server;
 
@@ -318,6 +320,7 @@ impl SandboxBuilder {
                 user_email: self.user_email,
                 usage_plans: self.usage_plans,
             },
+            consent: consent::ConsentLeg::default(),
             operations: load_operations(),
             seq: AtomicU64::new(0),
             started: SystemTime::now()
@@ -469,6 +472,11 @@ impl Sandbox {
         self.shared.lock().orders.clone()
     }
 
+    /// The consent leg: consent page, codes, App Center's records.
+    pub fn consent(&self) -> &consent::ConsentLeg {
+        &self.shared.consent
+    }
+
     /// Replaces the credentials the LWA endpoint checks (e.g. after a secret rotation).
     pub fn set_credentials(&self, client_id: &str, client_secret: &str, refresh_token: &str) {
         self.shared.lock().credentials = Some(Credentials {
@@ -604,6 +612,7 @@ impl State {
 #[derive(Debug)]
 struct Shared {
     config: Config,
+    consent: consent::ConsentLeg,
     operations: Vec<OperationSpec>,
     seq: AtomicU64,
     started: u64,
@@ -732,6 +741,9 @@ impl Shared {
 
     /// Handles one request completely (faults, counters, log) and says how to deliver.
     pub(crate) fn handle(&self, req: WireRequest) -> Delivery {
+        if let Some(answer) = self.consent.handle(&req) {
+            return Delivery::Normal(answer);
+        }
         let mut state = self.lock();
         let target = self.route(&state, &req.method, &req.path);
         let fault = state.take_fault(&target);
@@ -926,6 +938,9 @@ impl Shared {
             }
             if field("redirect_uri").is_empty() {
                 return lwa_error(400, "invalid_request", "Missing parameter: redirect_uri");
+            }
+            if let Some(refusal) = self.consent.redeem(field("code"), field("redirect_uri")) {
+                return refusal;
             }
             match &state.credentials {
                 Some(c) => c.refresh_token.clone(),

@@ -1,0 +1,93 @@
+//! Onboarding over this crate's sender: the code exchange, the App Center acknowledgement and
+//! the access check, beside everything of [`amazon_business_core::onboarding`] (re-exported).
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use amazon_business_core::onboarding::access::{access_probes, AccessReport, ProbeCall};
+use amazon_business_core::{Config, Credentials, Error, Secret};
+
+use crate::{Client, HttpSend};
+
+pub use amazon_business_core::onboarding::*;
+
+/// Sends an [`OnboardingClient`]'s requests: the application's side of onboarding, before the
+/// customer has a refresh token.
+#[derive(Clone)]
+pub struct Onboarder {
+    client: OnboardingClient,
+    sender: Arc<dyn HttpSend>,
+}
+
+impl std::fmt::Debug for Onboarder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Onboarder").field("client", &self.client).finish_non_exhaustive()
+    }
+}
+
+impl Onboarder {
+    /// Over your own sender.
+    pub fn new(client: OnboardingClient, sender: impl HttpSend + 'static) -> Self {
+        Onboarder { client, sender: Arc::new(sender) }
+    }
+
+    /// Over the default ureq sender (default timeouts, no proxy).
+    pub fn ureq(client: OnboardingClient) -> Result<Self, Error> {
+        // The sender only reads timeouts and proxy from a configuration; the refresh token
+        // here is a placeholder that is never sent.
+        let config = Config::builder()
+            .credentials(Credentials::new(client.client_id(), "unused", "unused")?)
+            .build()?;
+        Ok(Onboarder::new(client, crate::UreqSender::new(&config)?))
+    }
+
+    /// The protocol side.
+    pub fn client(&self) -> &OnboardingClient {
+        &self.client
+    }
+
+    /// Exchanges `code` (once; codes are single-use) for the customer's tokens.
+    pub fn exchange(&self, code: &Secret, redirect_uri: &str) -> Result<Onboarded, OnboardingError> {
+        let outcome = self.sender.send(self.client.exchange_request(code, redirect_uri));
+        self.client.exchange_outcome(code, outcome, SystemTime::now())
+    }
+
+    /// POSTs the App Center acknowledgement for `state`; App Center must answer 2xx.
+    pub fn acknowledge(&self, login: &AppCenterLogin, state: &PendingState) -> Result<(), OnboardingError> {
+        let response = self.sender.send(login.acknowledgement(state)?).map_err(|e| {
+            OnboardingError::AppCenterRequest(format!("the acknowledgement was not delivered: {e}"))
+        })?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(OnboardingError::AppCenterRequest(format!(
+                "the acknowledgement was refused with HTTP {}",
+                response.status().as_u16()
+            )))
+        }
+    }
+}
+
+impl Client {
+    /// Makes one harmless read per Amazon Business role with this client's customer token and
+    /// reports role → granted / missing (403, with the fix) / other error. See
+    /// [`onboarding::access`](amazon_business_core::onboarding::access).
+    pub fn check_access(&self) -> AccessReport {
+        let mut report = AccessReport::default();
+        for probe in access_probes(self.config().marketplace().country()) {
+            let outcome = match &probe.call {
+                None => None,
+                Some(ProbeCall::SearchProducts(op)) => Some(self.send(op.as_ref()).map(drop)),
+                Some(ProbeCall::GetOrderReports(op)) => Some(self.send(op).map(drop)),
+                Some(ProbeCall::GetTransactions(op)) => Some(self.send(op).map(drop)),
+                Some(ProbeCall::ListCarts(op)) => Some(self.send(op).map(drop)),
+                Some(_) => Some(Err(Error::Config(amazon_business_core::error::ConfigError::new(
+                    "access_check",
+                    "this client does not know the probe",
+                )))),
+            };
+            report.record(&probe, outcome);
+        }
+        report
+    }
+}
