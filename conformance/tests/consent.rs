@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use amazon_business_blocking::onboarding::access::Access;
 use amazon_business_blocking::onboarding::{OnboardingClient, OnboardingError, PendingState};
-use amazon_business_blocking::{Config, Credentials, Environment, HttpSend, Role, UreqSender};
+use amazon_business_blocking::{Config, Credentials, Environment, Http1Sender, HttpSend, Role};
 use amazon_business_conformance::sandbox::{Fault, Route, Sandbox};
 
 const APP: &str = "amzn1.sp.solution.test";
@@ -21,7 +21,7 @@ fn config(sandbox: &Sandbox, refresh_token: &str) -> Config {
         .unwrap()
 }
 
-fn get(sender: &UreqSender, url: &str) -> http::Response<Vec<u8>> {
+fn get(sender: &Http1Sender, url: &str) -> http::Response<Vec<u8>> {
     sender.send(http::Request::get(url).body(Vec::new()).unwrap()).unwrap()
 }
 
@@ -32,7 +32,7 @@ fn location_query(response: &http::Response<Vec<u8>>) -> BTreeMap<String, String
 
 fn consent(
     sandbox: &Sandbox,
-    sender: &UreqSender,
+    sender: &Http1Sender,
     app: &str,
     redirect: &str,
     state: &str,
@@ -46,7 +46,7 @@ fn consent(
 }
 
 /// Shows the consent page and allows: the code the browser would bring back.
-fn allow(sandbox: &Sandbox, sender: &UreqSender, state: &str) -> String {
+fn allow(sandbox: &Sandbox, sender: &Http1Sender, state: &str) -> String {
     let page = consent(sandbox, sender, APP, REDIRECT, state);
     assert_eq!(page.status(), 200);
     let allow = format!("{}/b2b/abws/oauth/allow?{}", sandbox.base_url(), {
@@ -64,7 +64,7 @@ fn allow(sandbox: &Sandbox, sender: &UreqSender, state: &str) -> String {
 #[test]
 fn consent_page_checks_its_parameters() {
     let sandbox = Sandbox::builder().spawn().unwrap();
-    let sender = UreqSender::new(&config(&sandbox, "Atzr|x")).unwrap();
+    let sender = Http1Sender::new(&config(&sandbox, "Atzr|x")).unwrap();
     for (app, redirect, state, why) in [
         ("amzn1.application-oa2-client.t", REDIRECT, "s1", "not a Solution Provider Portal application id"),
         (APP, "not a url", "s1", "not an absolute http(s) URL"),
@@ -98,9 +98,9 @@ fn consent_page_checks_its_parameters() {
 #[test]
 fn codes_work_once_within_five_minutes_with_their_redirect_uri() {
     let sandbox = Sandbox::builder().spawn().unwrap();
-    let sender = UreqSender::new(&config(&sandbox, "Atzr|x")).unwrap();
+    let sender = Http1Sender::new(&config(&sandbox, "Atzr|x")).unwrap();
     let env = Environment::custom(&sandbox.base_url(), &sandbox.lwa_url()).unwrap();
-    let onboarder = amazon_business_blocking::onboarding::Onboarder::ureq(
+    let onboarder = amazon_business_blocking::onboarding::Onboarder::http1(
         OnboardingClient::new("amzn1.application-oa2-client.t", "secret", &env).unwrap(),
     )
     .unwrap();
@@ -183,7 +183,7 @@ fn access_check_tells_granted_missing_and_other_in_both_transports() {
 #[test]
 fn app_center_side_records_acknowledgement_and_completion() {
     let sandbox = Sandbox::builder().spawn().unwrap();
-    let sender = UreqSender::new(&config(&sandbox, "Atzr|x")).unwrap();
+    let sender = Http1Sender::new(&config(&sandbox, "Atzr|x")).unwrap();
     let start = get(
         &sender,
         &format!("{}/appcenter/authorize?login_uri=https%3A%2F%2Fapp.example%2Flogin", sandbox.base_url()),
@@ -196,7 +196,7 @@ fn app_center_side_records_acknowledgement_and_completion() {
     assert_eq!(sandbox.consent().amazon_states(), vec![login.amazon_state.clone()]);
 
     let env = Environment::custom(&sandbox.base_url(), &sandbox.lwa_url()).unwrap();
-    let onboarder = amazon_business_blocking::onboarding::Onboarder::ureq(
+    let onboarder = amazon_business_blocking::onboarding::Onboarder::http1(
         OnboardingClient::new("amzn1.application-oa2-client.t", "secret", &env).unwrap(),
     )
     .unwrap();

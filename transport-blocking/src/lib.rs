@@ -1,4 +1,4 @@
-//! Blocking client for the Amazon Business API, driven by [ureq](https://docs.rs/ureq).
+//! Blocking client for the Amazon Business API, on the SDK's own HTTP/1.1 client (no logging, no thread per request).
 //!
 //! All protocol knowledge (requests, responses, LWA tokens, retries, pacing) lives in
 //! [`amazon_business_core`], re-exported here; this crate only moves bytes, sleeps and waits.
@@ -61,14 +61,14 @@ use amazon_business_core::config::CredentialKey;
 use amazon_business_core::error::TransportError;
 pub use amazon_business_core::*;
 
+mod http1_sender;
 pub mod onboarding;
 mod report_download;
-mod ureq_sender;
+pub use http1_sender::{Http1Sender, MAX_RESPONSE_BODY};
 pub use report_download::ReportDownload;
-pub use ureq_sender::{UreqSender, MAX_RESPONSE_BODY};
 
 /// Sends one HTTP request and returns the whole response. Implement it (or pass a closure) to
-/// use your own HTTP stack; the default is [`UreqSender`]. A closure's error only has to
+/// use your own HTTP stack; the default is [`Http1Sender`]. A closure's error only has to
 /// convert into [`TransportError`] (`std::io::Error` does, as do `http::Error` and
 /// `TransportError` itself).
 ///
@@ -177,9 +177,9 @@ impl Driver for Client {
 }
 
 impl Client {
-    /// A client over the default sender ([`UreqSender`]).
+    /// A client over the default sender ([`Http1Sender`]).
     pub fn new(config: Config) -> Result<Client, Error> {
-        let sender = UreqSender::new(&config)?;
+        let sender = Http1Sender::new(&config)?;
         Ok(Client::with_sender(config, sender))
     }
 

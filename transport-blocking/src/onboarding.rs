@@ -31,14 +31,14 @@ impl Onboarder {
         Onboarder { client, sender: Arc::new(sender) }
     }
 
-    /// Over the default ureq sender (default timeouts, no proxy).
-    pub fn ureq(client: OnboardingClient) -> Result<Self, Error> {
+    /// Over the default sender, the SDK's own HTTP/1.1 client (default timeouts, no proxy).
+    pub fn http1(client: OnboardingClient) -> Result<Self, Error> {
         // The sender only reads timeouts and proxy from a configuration; the refresh token
         // here is a placeholder that is never sent.
         let config = Config::builder()
             .credentials(Credentials::new(client.client_id(), "unused", "unused")?)
             .build()?;
-        Ok(Onboarder::new(client, crate::UreqSender::new(&config)?))
+        Ok(Onboarder::new(client, crate::Http1Sender::new(&config)?))
     }
 
     /// The protocol side.

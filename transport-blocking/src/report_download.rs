@@ -6,7 +6,7 @@ use amazon_business_core::download::{self, Decoding, Gunzip};
 use amazon_business_core::error::Error;
 use amazon_business_core::Config;
 
-use crate::ureq_sender::{agent, map_ureq_error};
+use crate::http1_sender::Http1Sender;
 
 /// A report document being downloaded: read it like a file. Only a small buffer is held in
 /// memory however large the document is; a gzip-compressed document is decompressed on the
@@ -78,10 +78,11 @@ impl Read for ReportDownload {
 
 pub(crate) fn open(config: &Config, url: &str, compressed: bool) -> Result<ReportDownload, Error> {
     let url = download::check_url(url)?;
-    let response = agent(config)?.get(url.as_str()).call().map_err(map_ureq_error)?;
-    let (parts, body) = response.into_parts();
+    let uri: http::Uri = url.as_str().parse().map_err(download::body_error)?;
+    let (parts, mut body) = Http1Sender::new(config)?.stream(&uri)?.into_parts();
     if !parts.status.is_success() {
-        let text = body.into_with_config().limit(4096).read_to_vec().unwrap_or_default();
+        let mut text = Vec::new();
+        let _ = (&mut body).take(4096).read_to_end(&mut text);
         return Err(download::failure(parts.status.as_u16(), &parts.headers, &text));
     }
     let decoding = Decoding::for_response(compressed, &parts.headers)?;
@@ -91,7 +92,7 @@ pub(crate) fn open(config: &Config, url: &str, compressed: bool) -> Result<Repor
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
     Ok(ReportDownload {
-        body: Box::new(body.into_reader()),
+        body: Box::new(body),
         gzip: decoding == Decoding::Gzip,
         gunzip: (decoding == Decoding::Gzip).then(Gunzip::default),
         raw: Vec::new(),

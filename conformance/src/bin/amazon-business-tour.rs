@@ -93,7 +93,7 @@ fn check_access(config: Config) -> ExitCode {
     match amazon_business_blocking::Client::new(config.clone()) {
         Ok(client) => {
             let report = client.check_access();
-            println!("access check, blocking client (ureq):\n{report}");
+            println!("access check, blocking client (http1):\n{report}");
             ok &= all_granted(&report);
         }
         Err(e) => {
@@ -183,7 +183,7 @@ fn main() -> ExitCode {
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut tally = |ok: bool| if ok { passed += 1 } else { failed += 1 };
 
-    println!("blocking client (ureq):");
+    println!("blocking client (http1):");
     match amazon_business_blocking::Client::new(config.clone()) {
         Ok(client) => {
             for op in &ops {
