@@ -86,3 +86,46 @@ macro_rules! client_shell {
         }
     };
 }
+
+/// Generates, in a transport crate's `onboarding` module, the `Onboarder` type (an
+/// [`OnboardingClient`](crate::onboarding::OnboardingClient) over the crate's sender) with its
+/// constructors, expecting `HttpSend` and `OnboardingClient` in scope. `$default` names the
+/// constructor over the crate's default sender `$sender`, under the attributes given.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! onboarder_shell {
+    ($(#[$m:meta])* $default:ident => $sender:path) => {
+        /// Sends an [`OnboardingClient`]'s requests: the application's side of onboarding,
+        /// before the customer has a refresh token.
+        #[derive(Clone)]
+        pub struct Onboarder {
+            client: OnboardingClient,
+            sender: std::sync::Arc<dyn HttpSend>,
+        }
+
+        impl std::fmt::Debug for Onboarder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Onboarder").field("client", &self.client).finish_non_exhaustive()
+            }
+        }
+
+        impl Onboarder {
+            /// Over your own sender.
+            pub fn new(client: OnboardingClient, sender: impl HttpSend + 'static) -> Self {
+                Onboarder { client, sender: std::sync::Arc::new(sender) }
+            }
+
+            /// Over this crate's default sender (default timeouts, no proxy).
+            $(#[$m])*
+            pub fn $default(client: OnboardingClient) -> Result<Self, $crate::Error> {
+                let config = client.sender_config()?;
+                Ok(Onboarder::new(client, <$sender>::new(&config)?))
+            }
+
+            /// The protocol side.
+            pub fn client(&self) -> &OnboardingClient {
+                &self.client
+            }
+        }
+    };
+}

@@ -1,51 +1,18 @@
 //! Onboarding over this crate's sender: the code exchange, the App Center acknowledgement and
 //! the access check, beside everything of [`amazon_business_core::onboarding`] (re-exported).
 
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use amazon_business_core::onboarding::access::{access_probes, AccessReport, ProbeCall};
-use amazon_business_core::{Config, Credentials, Error, Secret};
+use amazon_business_core::{Error, Secret};
 
 use crate::{Client, HttpSend};
 
 pub use amazon_business_core::onboarding::*;
 
-/// Sends an [`OnboardingClient`]'s requests: the application's side of onboarding, before the
-/// customer has a refresh token.
-#[derive(Clone)]
-pub struct Onboarder {
-    client: OnboardingClient,
-    sender: Arc<dyn HttpSend>,
-}
-
-impl std::fmt::Debug for Onboarder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Onboarder").field("client", &self.client).finish_non_exhaustive()
-    }
-}
+amazon_business_core::onboarder_shell!(http1 => crate::Http1Sender);
 
 impl Onboarder {
-    /// Over your own sender.
-    pub fn new(client: OnboardingClient, sender: impl HttpSend + 'static) -> Self {
-        Onboarder { client, sender: Arc::new(sender) }
-    }
-
-    /// Over the default sender, the SDK's own HTTP/1.1 client (default timeouts, no proxy).
-    pub fn http1(client: OnboardingClient) -> Result<Self, Error> {
-        // The sender only reads timeouts and proxy from a configuration; the refresh token
-        // here is a placeholder that is never sent.
-        let config = Config::builder()
-            .credentials(Credentials::new(client.client_id(), "unused", "unused")?)
-            .build()?;
-        Ok(Onboarder::new(client, crate::Http1Sender::new(&config)?))
-    }
-
-    /// The protocol side.
-    pub fn client(&self) -> &OnboardingClient {
-        &self.client
-    }
-
     /// Exchanges `code` (once; codes are single-use) for the customer's tokens.
     pub fn exchange(&self, code: &Secret, redirect_uri: &str) -> Result<Onboarded, OnboardingError> {
         let outcome = self.sender.send(self.client.exchange_request(code, redirect_uri));

@@ -87,6 +87,14 @@ impl OnboardingClient {
         self
     }
 
+    /// A configuration a sender can be built from for this application's onboarding requests
+    /// (default timeouts, no proxy). Its refresh token is a placeholder that is never sent.
+    pub fn sender_config(&self) -> Result<crate::Config, crate::Error> {
+        Ok(crate::Config::builder()
+            .credentials(crate::Credentials::new(self.client_id(), "unused", "unused")?)
+            .build()?)
+    }
+
     /// The application's client id.
     pub fn client_id(&self) -> &str {
         &self.client_id
