@@ -21,17 +21,7 @@ impl Onboarder {
 
     /// POSTs the App Center acknowledgement for `state`; App Center must answer 2xx.
     pub fn acknowledge(&self, login: &AppCenterLogin, state: &PendingState) -> Result<(), OnboardingError> {
-        let response = self.sender.send(login.acknowledgement(state)?).map_err(|e| {
-            OnboardingError::AppCenterRequest(format!("the acknowledgement was not delivered: {e}"))
-        })?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(OnboardingError::AppCenterRequest(format!(
-                "the acknowledgement was refused with HTTP {}",
-                response.status().as_u16()
-            )))
-        }
+        login.acknowledgement_outcome(self.sender.send(login.acknowledgement(state)?))
     }
 }
 

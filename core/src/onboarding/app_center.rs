@@ -50,6 +50,25 @@ impl AppCenterLogin {
         Ok(AppCenterLogin { callback_uri, amazon_state })
     }
 
+    /// Reads what sending the [acknowledgement](AppCenterLogin::acknowledgement) gave: App
+    /// Center must answer 2xx.
+    pub fn acknowledgement_outcome(
+        &self,
+        outcome: Result<http::Response<Vec<u8>>, crate::error::TransportError>,
+    ) -> Result<(), OnboardingError> {
+        let response = outcome.map_err(|e| {
+            OnboardingError::AppCenterRequest(format!("the acknowledgement was not delivered: {e}"))
+        })?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(OnboardingError::AppCenterRequest(format!(
+                "the acknowledgement was refused with HTTP {}",
+                response.status().as_u16()
+            )))
+        }
+    }
+
     /// The acknowledgement: a form POST to `amazon_callback_uri` with `redirect_uri`,
     /// `amazon_state`, the application's `state` and `status=authentication_successful`.
     /// Send it before sending the customer to the consent page.
