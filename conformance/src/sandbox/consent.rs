@@ -22,7 +22,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::{lwa_error, Answer, WireRequest};
+use super::lwa::lwa_error;
+use super::state::{Answer, WireRequest};
 
 /// The consent page's path.
 pub const CONSENT_PATH: &str = "/b2b/abws/oauth";

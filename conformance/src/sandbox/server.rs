@@ -19,7 +19,7 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::sync::oneshot;
 
-use super::{Answer, Delivery, Shared, WireRequest};
+use super::state::{Answer, Delivery, Shared, WireRequest};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
