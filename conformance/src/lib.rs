@@ -12,6 +12,8 @@ pub mod fixtures;
 pub mod replay;
 pub mod sandbox;
 
+pub use sandbox::Sandbox;
+
 /// The README's examples, compiled as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

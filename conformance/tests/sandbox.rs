@@ -644,3 +644,84 @@ fn orders_are_kept_by_external_id() {
     .unwrap();
     assert_eq!(r.status, 204);
 }
+
+#[test]
+fn trial_orders_are_answered_but_never_created() {
+    let sandbox = Sandbox::builder().spawn().unwrap();
+    let token = token(&sandbox);
+    let order = |attributes: Value| {
+        json!({
+            "externalId": "trial-1",
+            "lineItems": [{"externalId": "li-1", "quantity": 1, "attributes": [], "expectations": []}],
+            "attributes": attributes,
+            "expectations": [],
+        })
+    };
+    let place = |body: &Value| {
+        send(
+            sandbox.addr(),
+            "POST",
+            "/ordering/2022-10-30/orders",
+            &[("x-amz-access-token", &token), ("content-type", "application/json")],
+            body.to_string().as_bytes(),
+        )
+        .unwrap()
+    };
+    let details = || {
+        send(
+            sandbox.addr(),
+            "GET",
+            "/ordering/2022-10-30/orders/trial-1",
+            &[("x-amz-access-token", &token), ("x-amz-user-email", "buyer@example.com")],
+            b"",
+        )
+        .unwrap()
+    };
+
+    // The model: the steps of placing an order are completed, but no order is created.
+    let trial =
+        place(&order(json!([{"attributeType": "Region", "region": "US"}, {"attributeType": "TrialMode"}])));
+    assert_eq!(trial.status, 200);
+    assert_eq!(trial.json()["lineItems"][0]["acceptedItems"][0]["quantity"], 1);
+    assert!(sandbox.orders().is_empty());
+    assert_eq!(details().status, 404);
+
+    // The same externalId placed for real is created (the trial left nothing behind).
+    assert_eq!(place(&order(json!([{"attributeType": "Region", "region": "US"}]))).status, 200);
+    assert_eq!(sandbox.orders().len(), 1);
+    assert_eq!(details().status, 200);
+}
+
+#[test]
+fn the_client_config_points_at_the_emulator_with_pacing_off() {
+    use amazon_business_conformance::sandbox::SANDBOX_USER_EMAIL;
+    use amazon_business_core::Credentials;
+
+    let sandbox = Sandbox::builder().spawn().unwrap();
+    let config =
+        sandbox.config_builder(Credentials::new("my-id", "my-secret", "Atzr|my-token").unwrap()).unwrap();
+    let config = config.build().unwrap();
+    assert!(!config.pacing(), "pacing would apply Amazon's usage plans to a local server");
+    assert_eq!(config.user_email(), Some(SANDBOX_USER_EMAIL));
+    assert_eq!(config.api_base().as_str().trim_end_matches('/'), sandbox.base_url());
+    assert!(!sandbox.client_config().unwrap().pacing());
+
+    // It follows the emulator's own settings: the credentials and user email it insists on.
+    let strict = Sandbox::builder()
+        .credentials("id-2", "secret-2", "Atzr|two")
+        .user_email("only@corp.example")
+        .spawn()
+        .unwrap();
+    let config = strict.client_config().unwrap();
+    assert_eq!(config.credentials().client_id(), "id-2");
+    assert_eq!(config.user_email(), Some("only@corp.example"));
+
+    // 50 concurrent calls of one operation (usage plan 0.5/s, burst 10 at Amazon) all go
+    // through, and the strict emulator accepts every one of them.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let client = rt.block_on(async { amazon_business_async::Client::new(config) }).unwrap();
+    let op = amazon_business_conformance::replay::build(&example("getOrderReports-200-0")).unwrap().unwrap();
+    let results = rt.block_on(futures_util::future::join_all((0..50).map(|_| op.send_async(&client))));
+    assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|r| r.is_err()));
+    assert_eq!(strict.count("getOrderReports"), 50);
+}

@@ -76,6 +76,11 @@ fn report(
             println!("  ok      {transport:<8} {:<36} {}", op.id(), summary(v));
             true
         }
+        // The tour's order is a trial order, which Amazon never creates (Ordering model).
+        Err(e) if op.id() == "orderDetails" && e.kind() == amazon_business_core::ErrorKind::NotFound => {
+            println!("  ok      {transport:<8} {:<36} not found, as a trial order is never created", op.id());
+            true
+        }
         Err(e) => {
             println!("  FAILED  {transport:<8} {:<36} {e}", op.id());
             false

@@ -30,12 +30,19 @@
 //!   example does not name are wildcards. A hit answers the example's status and response; a
 //!   miss answers 400 `InvalidInput` with an `x-sandbox-diagnostic` header and a
 //!   `sandboxDiagnostic` body field naming the nearest example and the differences.
+//! * A paginated operation's follow-up pages, which Amazon's examples do not record, are
+//!   generated from the recorded first page: its token leads to [`CONTINUATION_PAGES`] more
+//!   pages, the last without a token; a page number below the recorded `numberOfPages` answers
+//!   the recorded page. So `pages()` and `all()` run end to end for every paginated operation
+//!   ([`paginated_operations`]).
 //! * Faults injected with [`Sandbox::inject`] are consumed first-in first-out, one per
 //!   request whose route matches, before normal handling.
 //! * `placeOrder` and `orderDetails` are stateful unless an added example matches: a
 //!   well-formed `placeOrder` stores the order under its `externalId` (placing the same
 //!   `externalId` again stores nothing new and answers the first result) and accepts every
-//!   line item; `orderDetails(externalId)` answers the stored result or 404.
+//!   line item; `orderDetails(externalId)` answers the stored result or 404. A trial order
+//!   (the `TrialMode` attribute) is answered but, as Amazon's model says, never created: it is
+//!   not stored, and `orderDetails` answers 404 for it.
 //!   `createBusinessUserAccount` requests other than the recorded example create a user once
 //!   per email (a second one answers 400). `rotateApplicationClientSecret` answers 204 and is
 //!   counted (the new secret would arrive out of band; use [`Sandbox::set_credentials`] to play
@@ -58,6 +65,7 @@ pub mod consent;
 mod faults;
 mod lwa;
 mod matching;
+mod pages;
 mod router;
 mod server;
 mod simulations;
@@ -72,13 +80,21 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 
 use crate::fixtures::{load_examples, load_operations, Example};
+use amazon_business_core::config::ConfigBuilder;
+use amazon_business_core::error::ConfigError;
+use amazon_business_core::Environment;
 use matching::{match_template, RequestParts};
 use state::{Config, Credentials, Shared, State};
 
 pub use api::usage_plan;
 pub use faults::{parse_fault_arg, Fault, RetryAfter, Route};
 pub use lwa::LWA_PATH;
+pub use pages::{paginated_operations, CONTINUATION_PAGES};
 pub use state::{LoggedRequest, PlacedOrder};
+
+/// The `x-amz-user-email` that [`Sandbox::config_builder`] configures, unless the sandbox was
+/// built to accept only another one ([`SandboxBuilder::user_email`]).
+pub const SANDBOX_USER_EMAIL: &str = "buyer@example.com";
 
 /// The response header that explains a failed match.
 pub const DIAGNOSTIC_HEADER: &str = "x-sandbox-diagnostic";
@@ -252,6 +268,41 @@ impl Sandbox {
     /// The LWA token endpoint, `{base_url}/auth/o2/token`.
     pub fn lwa_url(&self) -> String {
         format!("{}{LWA_PATH}", self.base_url())
+    }
+
+    /// A client configuration for this emulator: its API and LWA endpoints, `credentials`,
+    /// the user email it expects ([`SANDBOX_USER_EMAIL`] or the one it was built with), and
+    /// **pacing off**. Pacing applies Amazon's usage plans (as low as one call every two
+    /// seconds, bursts of 2 to 15), which would make a busy test against a local server wait
+    /// for nothing; turn it back on with `.pacing(true)` to test pacing, e.g. against
+    /// [`SandboxBuilder::enforce_usage_plans`]. Anything else can be changed on the builder.
+    ///
+    /// By default the emulator accepts any non-empty credentials; with
+    /// [`SandboxBuilder::credentials`] it insists on those.
+    pub fn config_builder(
+        &self,
+        credentials: amazon_business_core::Credentials,
+    ) -> Result<ConfigBuilder, ConfigError> {
+        let email = self.shared.config.user_email.clone().unwrap_or_else(|| SANDBOX_USER_EMAIL.to_owned());
+        Ok(amazon_business_core::Config::builder()
+            .credentials(credentials)
+            .environment(Environment::custom(&self.base_url(), &self.lwa_url())?)
+            .user_email(email)
+            .pacing(false))
+    }
+
+    /// [`Sandbox::config_builder`] with credentials the emulator accepts (those it was told to
+    /// insist on, else made-up ones), built.
+    pub fn client_config(&self) -> Result<amazon_business_core::Config, ConfigError> {
+        let credentials = match self.shared.lock().credentials.clone() {
+            Some(c) => amazon_business_core::Credentials::new(c.client_id, c.client_secret, c.refresh_token)?,
+            None => amazon_business_core::Credentials::new(
+                "amzn1.application-oa2-client.sandbox",
+                "sandbox-client-secret",
+                "Atzr|sandbox-refresh-token",
+            )?,
+        };
+        self.config_builder(credentials)?.build()
     }
 
     /// Requests that reached the LWA endpoint (not counting dropped-before-processing ones).

@@ -1,13 +1,18 @@
 //! What the emulator does for requests no example matches, where Amazon's sandbox has nothing
-//! to record: the stateful ordering and user operations, and the client-secret rotation.
+//! to record: continuation pages, the stateful ordering and user operations, and the
+//! client-secret rotation.
 
 use serde_json::{json, Value};
 
 use super::api::ApiCall;
+use super::pages;
 use super::state::{Answer, PlacedOrder, Shared, State};
 
 /// The simulated answer for a request that matched no example, if the operation has one.
 pub(crate) fn simulate(shared: &Shared, state: &mut State, call: &ApiCall<'_>) -> Option<Answer> {
+    if let Some(page) = pages::continuation(shared, state, call) {
+        return Some(page);
+    }
     Some(match call.operation {
         "placeOrder" => place_order(shared, state, call),
         "orderDetails" => order_details(shared, state, call),
@@ -50,8 +55,17 @@ fn create_user(shared: &Shared, state: &mut State, call: &ApiCall<'_>) -> Answer
     shared.json_answer(201, &json!({}), call.rate())
 }
 
+/// Whether an order request carries the order-level `TrialMode` attribute.
+fn is_trial(request: &Value) -> bool {
+    request.get("attributes").and_then(Value::as_array).is_some_and(|attributes| {
+        attributes.iter().any(|a| a.get("attributeType") == Some(&json!("TrialMode")))
+    })
+}
+
 /// Accepts every line item and stores the order under its `externalId`; placing the same
-/// `externalId` again answers the first result.
+/// `externalId` again answers the first result. A trial order (`TrialMode`) is answered the
+/// same way but, as the Ordering model says, never created: nothing is stored, and
+/// `orderDetails` does not find it.
 fn place_order(shared: &Shared, state: &mut State, call: &ApiCall<'_>) -> Answer {
     let rate = call.rate();
     let request = match object_body(shared, call) {
@@ -87,7 +101,9 @@ fn place_order(shared: &Shared, state: &mut State, call: &ApiCall<'_>) -> Answer
         "acceptanceArtifacts": [],
         "rejectionArtifacts": [],
     });
-    state.orders.insert(external_id, PlacedOrder { request, result: result.clone() });
+    if !is_trial(&request) {
+        state.orders.insert(external_id, PlacedOrder { request, result: result.clone() });
+    }
     shared.json_answer(200, &result, rate)
 }
 
