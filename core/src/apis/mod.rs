@@ -199,6 +199,8 @@ mod macros {
 pub mod applications;
 pub mod cart;
 pub mod common;
+#[doc(hidden)]
+pub mod definitions;
 pub mod documents;
 pub mod ordering;
 pub mod package_tracking;
