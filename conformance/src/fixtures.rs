@@ -29,6 +29,8 @@ use serde_json::{Map, Value};
 pub const EXAMPLES_JSON: &str = include_str!("../fixtures/examples.json");
 /// The committed operation catalogue, embedded.
 pub const OPERATIONS_JSON: &str = include_str!("../fixtures/operations.json");
+/// The committed model definitions (every one an operation reaches), embedded.
+pub const DEFINITIONS_JSON: &str = include_str!("../fixtures/definitions.json");
 
 /// Response-level extension keys that hold sandbox examples.
 pub const SANDBOX_KEYS: [&str; 2] = ["x-amzn-api-sandbox", "x-amazon-spds-sandbox-behaviors"];
@@ -189,6 +191,32 @@ impl OperationSpec {
     }
 }
 
+/// One model definition an operation reaches, with the parts of its schema that say what a
+/// JSON instance holds (`type`, `format`, `enum`, `$ref`, `items`, `properties`, `required`,
+/// `allOf`, `additionalProperties`, `discriminator`); prose and examples are left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DefinitionSpec {
+    /// The model file, without `.json`.
+    pub spec: String,
+    /// The definition's name in that model.
+    pub name: String,
+    /// Whether a request body reaches it.
+    pub in_request: bool,
+    /// Whether a response (of any status) reaches it.
+    pub in_response: bool,
+    /// The definition's schema, reduced to its structural keys.
+    pub schema: Value,
+}
+
+/// Parses the embedded model definitions.
+///
+/// # Panics
+///
+/// Panics if the committed file is not valid (a build of a broken checkout).
+pub fn load_definitions() -> Vec<DefinitionSpec> {
+    serde_json::from_str(DEFINITIONS_JSON).expect("committed fixtures/definitions.json is valid")
+}
+
 /// Parses the embedded examples.
 ///
 /// # Panics
@@ -214,6 +242,8 @@ pub struct Extracted {
     pub examples: Vec<Example>,
     /// All operations, sorted by spec and operation id.
     pub operations: Vec<OperationSpec>,
+    /// Every definition an operation reaches, sorted by spec and name.
+    pub definitions: Vec<DefinitionSpec>,
     /// How many times each encoding shape was met (for the extractor's report).
     pub shapes: BTreeMap<String, usize>,
 }
@@ -267,7 +297,12 @@ pub fn extract(dir: &Path) -> Result<Extracted, ExtractError> {
 
 /// Extracts from already parsed models, given as `(spec name, document)` pairs.
 pub fn extract_models(models: &[(String, Value)]) -> Result<Extracted, ExtractError> {
-    let mut out = Extracted { examples: Vec::new(), operations: Vec::new(), shapes: BTreeMap::new() };
+    let mut out = Extracted {
+        examples: Vec::new(),
+        operations: Vec::new(),
+        definitions: Vec::new(),
+        shapes: BTreeMap::new(),
+    };
     for (spec, doc) in models {
         extract_one(spec, doc, &mut out)?;
     }
@@ -275,7 +310,43 @@ pub fn extract_models(models: &[(String, Value)]) -> Result<Extracted, ExtractEr
         (&a.spec, &a.operation, a.status, &a.id).cmp(&(&b.spec, &b.operation, b.status, &b.id))
     });
     out.operations.sort_by(|a, b| (&a.spec, &a.operation).cmp(&(&b.spec, &b.operation)));
+    out.definitions.sort_by(|a, b| (&a.spec, &a.name).cmp(&(&b.spec, &b.name)));
     Ok(out)
+}
+
+/// The schema keys that say what an instance holds.
+const STRUCTURAL_KEYS: [&str; 10] = [
+    "type",
+    "format",
+    "enum",
+    "$ref",
+    "items",
+    "properties",
+    "required",
+    "allOf",
+    "additionalProperties",
+    "discriminator",
+];
+
+/// A schema reduced to its structural keys, recursively.
+fn structural(schema: &Value) -> Value {
+    let Some(map) = schema.as_object() else { return schema.clone() };
+    let mut out = Map::new();
+    for (k, v) in map {
+        if !STRUCTURAL_KEYS.contains(&k.as_str()) {
+            continue;
+        }
+        let v = match (k.as_str(), v) {
+            ("properties", Value::Object(props)) => {
+                Value::Object(props.iter().map(|(name, p)| (name.clone(), structural(p))).collect())
+            }
+            ("allOf", Value::Array(parts)) => Value::Array(parts.iter().map(structural).collect()),
+            ("items" | "additionalProperties", Value::Object(_)) => structural(v),
+            _ => v.clone(),
+        };
+        out.insert(k.clone(), v);
+    }
+    Value::Object(out)
 }
 
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "patch", "head", "options"];
@@ -374,6 +445,8 @@ fn parameter_spec(p: &Value) -> Result<ParameterSpec, ExtractError> {
 }
 
 fn extract_one(spec: &str, doc: &Value, out: &mut Extracted) -> Result<(), ExtractError> {
+    let mut request_roots = BTreeSet::new();
+    let mut response_roots = BTreeSet::new();
     let base = doc.get("basePath").and_then(Value::as_str).unwrap_or("").trim_end_matches('/');
     let paths =
         doc.get("paths").and_then(Value::as_object).ok_or_else(|| err(format!("{spec}: no paths")))?;
@@ -417,6 +490,7 @@ fn extract_one(spec: &str, doc: &Value, out: &mut Extracted) -> Result<(), Extra
                     if let Some(schema) = p.get("schema") {
                         body_schema = definition_name(schema);
                         collect_refs(schema, &mut roots);
+                        collect_refs(schema, &mut request_roots);
                     }
                 }
             }
@@ -429,6 +503,7 @@ fn extract_one(spec: &str, doc: &Value, out: &mut Extracted) -> Result<(), Extra
                 responses.insert(status.clone(), schema.and_then(definition_name));
                 if let Some(schema) = schema {
                     collect_refs(schema, &mut roots);
+                    collect_refs(schema, &mut response_roots);
                 }
             }
             let full_path = format!("{base}{path}");
@@ -485,6 +560,21 @@ fn extract_one(spec: &str, doc: &Value, out: &mut Extracted) -> Result<(), Extra
                 }
             }
         }
+    }
+    let in_request: BTreeSet<String> = reachable(doc, request_roots).into_iter().collect();
+    let in_response: BTreeSet<String> = reachable(doc, response_roots).into_iter().collect();
+    let defs = doc.get("definitions").and_then(Value::as_object);
+    for name in in_request.union(&in_response) {
+        let schema = defs
+            .and_then(|d| d.get(name))
+            .ok_or_else(|| err(format!("{spec}: $ref to missing definition {name}")))?;
+        out.definitions.push(DefinitionSpec {
+            spec: spec.to_owned(),
+            name: name.clone(),
+            in_request: in_request.contains(name),
+            in_response: in_response.contains(name),
+            schema: structural(schema),
+        });
     }
     Ok(())
 }

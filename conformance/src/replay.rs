@@ -272,7 +272,15 @@ fn to_value<T: serde::Serialize>(op: &'static str, output: T) -> Result<Value, E
     })
 }
 
+/// Generates [`TypedOp`] from the core's operation table: one variant per operation, built by
+/// the function of this module named like the operation's accessor method.
 macro_rules! typed_ops {
+    ($($accessor:ident => $surface:ident ($doc:literal) {
+        $($build:ident($($arg:ident: $argty:ty),* $(,)?) -> $ty:ty as $variant:ident, sample($($sample:expr),* $(,)?);)*
+    })*) => { typed_ops_impl! { $($($variant($ty) = $build;)*)* } };
+}
+
+macro_rules! typed_ops_impl {
     ($($variant:ident($ty:ty) = $build:path;)*) => {
         /// One operation of any kind, built from an example.
         #[derive(Debug)]
@@ -333,50 +341,7 @@ macro_rules! typed_ops {
     };
 }
 
-typed_ops! {
-    // Application Management
-    RotateApplicationClientSecret(applications::RotateApplicationClientSecret) = rotate_application_client_secret;
-    // Cart
-    ListCarts(cart::ListCarts) = list_carts;
-    GetCart(cart::GetCart) = get_cart;
-    GetItems(cart::GetItems) = get_items;
-    AddItems(cart::AddItems) = add_items;
-    ModifyItems(cart::ModifyItems) = modify_items;
-    DeleteItems(cart::DeleteItems) = delete_items;
-    GetEstimatedTotalPurchaseCost(cart::GetEstimatedTotalPurchaseCost) = get_estimated_total_purchase_cost;
-    // Document (reports)
-    GetReports(documents::GetReports) = get_reports;
-    CreateReport(documents::CreateReport) = create_report;
-    GetReport(documents::GetReport) = get_report;
-    CancelReport(documents::CancelReport) = cancel_report;
-    GetReportDocument(documents::GetReportDocument) = get_report_document;
-    // Ordering
-    PlaceOrder(ordering::PlaceOrder) = place_order;
-    OrderDetails(ordering::OrderDetails) = order_details;
-    // Package Tracking
-    GetPackageTrackingDetails(package_tracking::GetPackageTrackingDetails) = get_package_tracking_details;
-    // Product Search
-    SearchProducts(product_search::SearchProducts) = search_products;
-    GetProduct(product_search::GetProduct) = get_product;
-    SearchOffers(product_search::SearchOffers) = search_offers;
-    GetProductsByAsins(product_search::GetProductsByAsins) = get_products_by_asins;
-    GetOffersByOfferIds(product_search::GetOffersByOfferIds) = get_offers_by_offer_ids;
-    // Reconciliation
-    GetTransactions(reconciliation::GetTransactions) = get_transactions;
-    GetBatchInvoicePaymentDetails(reconciliation::GetBatchInvoicePaymentDetails) = get_batch_invoice_payment_details;
-    GetInvoiceDetailsByOrderLineItems(reconciliation::GetInvoiceDetailsByOrderLineItems) = get_invoice_details_by_order_line_items;
-    // Reporting 2025-06-09
-    GetOrderReports(reporting::GetOrderReports) = get_order_reports;
-    GetOrderLineItemReports(reporting::GetOrderLineItemReports) = get_order_line_item_reports;
-    GetOrderReportsByPurchaseOrderNumber(reporting::GetOrderReportsByPurchaseOrderNumber) = get_order_reports_by_purchase_order_number;
-    GetShipmentReports(reporting::GetShipmentReports) = get_shipment_reports;
-    GetShipmentLineItemReports(reporting::GetShipmentLineItemReports) = get_shipment_line_item_reports;
-    // Reporting 2021-01-08
-    GetOrdersByOrderDate(reporting_legacy::GetOrdersByOrderDate) = get_orders_by_order_date;
-    GetOrdersByOrderId(reporting_legacy::GetOrdersByOrderId) = get_orders_by_order_id;
-    // User Management
-    CreateBusinessUserAccount(users::CreateBusinessUserAccount) = create_business_user_account;
-}
+amazon_business_core::for_each_operation!(typed_ops);
 
 // ---------------------------------------------------------------------------------------------
 // Application Management

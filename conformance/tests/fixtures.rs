@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use amazon_business_conformance::fixtures::{
-    extract, load_examples, load_operations, render, EXAMPLES_JSON, OPERATIONS_JSON,
+    extract, load_definitions, load_examples, load_operations, render, DEFINITIONS_JSON, EXAMPLES_JSON,
+    OPERATIONS_JSON,
 };
 
 fn models_dir() -> PathBuf {
@@ -31,7 +32,12 @@ fn committed_fixtures_match_a_fresh_extraction() {
         render(&extracted.operations) == on_disk("operations.json"),
         "fixtures/operations.json is stale: run `cargo run -p amazon-business-conformance --bin extract-fixtures`"
     );
+    assert!(
+        render(&extracted.definitions) == on_disk("definitions.json"),
+        "fixtures/definitions.json is stale: run `cargo run -p amazon-business-conformance --bin extract-fixtures`"
+    );
     // What is embedded is what is on disk.
+    assert_eq!(DEFINITIONS_JSON, on_disk("definitions.json"));
     assert_eq!(EXAMPLES_JSON, on_disk("examples.json"));
     assert_eq!(OPERATIONS_JSON, on_disk("operations.json"));
 }
@@ -42,6 +48,9 @@ fn embedded_fixtures_are_complete_and_consistent() {
     let operations = load_operations();
     assert_eq!(examples.len(), 56);
     assert_eq!(operations.len(), 32);
+    let definitions = load_definitions();
+    assert_eq!(definitions.len(), 256);
+    assert!(definitions.iter().all(|d| d.in_request || d.in_response));
     let ids: BTreeSet<_> = examples.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids.len(), 56, "example ids are unique");
     let op_ids: BTreeSet<_> = operations.iter().map(|o| o.operation.as_str()).collect();

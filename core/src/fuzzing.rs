@@ -5,10 +5,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::apis::{
-    applications, cart, documents, ordering, package_tracking, product_search, reconciliation, reporting,
-    reporting_legacy, users,
-};
 use crate::operation::Operation;
 
 fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> http::Response<Vec<u8>> {
@@ -94,76 +90,33 @@ where
     }
 }
 
-fn epoch(secs: i64) -> crate::DateTime {
-    crate::DateTime::from_unix_seconds(secs).expect("in range")
-}
-
 macro_rules! response_targets {
-    ($($op:expr),* $(,)?) => {
-        /// The operation ids [`operation_response`] covers, in selector order.
+    ($($accessor:ident => $ty:ident ($doc:literal) {
+        $($method:ident($($arg:ident: $argty:ty),* $(,)?) -> $op:ty as $variant:ident, sample($($sample:expr),* $(,)?);)*
+    })*) => {
+        /// The operation ids in the order [`operation_response`] picks them by its first byte.
         pub fn response_targets() -> Vec<&'static str> {
-            fn id<O: Operation>(_: &O) -> &'static str {
-                O::ID
-            }
-            vec![$(id(&$op)),*]
+            vec![$($(<$op as Operation>::ID,)*)*]
         }
 
-        /// A 2xx response body for one operation: the first byte picks the operation (the
-        /// order of `response_targets`, which is that of
-        /// [`OPERATION_IDS`](crate::apis::OPERATION_IDS)).
+        /// Parses the bytes after the first as a 2xx response of one operation, chosen by the
+        /// first byte (modulo the number of operations, in the order of `response_targets`,
+        /// which is that of [`OPERATION_IDS`](crate::apis::OPERATION_IDS)).
         pub fn operation_response(data: &[u8]) {
             let (sel, body) = split(data);
-            let count = [$(stringify!($op)),*].len();
-            let mut i = usize::from(sel) % count;
-            $(
+            let mut i = usize::from(sel) % response_targets().len();
+            $($(
                 if i == 0 {
-                    return parse_with($op, body);
+                    return parse_with(<$op>::new($($sample),*), body);
                 }
                 i -= 1;
-            )*
+            )*)*
             let _ = i;
         }
     };
 }
 
-response_targets![
-    applications::RotateApplicationClientSecret::new(),
-    cart::ListCarts::new(),
-    cart::GetCart::new("c"),
-    cart::GetItems::new("c"),
-    cart::AddItems::new("c", []),
-    cart::ModifyItems::new("c", []),
-    cart::DeleteItems::new("c"),
-    cart::GetEstimatedTotalPurchaseCost::new("c", cart::PhysicalAddress::new("n", "l", "c", "p", "US")),
-    documents::GetReports::new(["x"]),
-    documents::CreateReport::new("x", ["x"]),
-    documents::GetReport::new("x"),
-    documents::CancelReport::new("x"),
-    documents::GetReportDocument::new("x"),
-    ordering::PlaceOrder::new("x", []),
-    ordering::OrderDetails::new("x"),
-    package_tracking::GetPackageTrackingDetails::new("o", "s", "p"),
-    product_search::SearchProducts::new(),
-    product_search::GetProduct::new("x"),
-    product_search::SearchOffers::new("x"),
-    product_search::GetProductsByAsins::new(["x"]),
-    product_search::GetOffersByOfferIds::new(["x"]),
-    reconciliation::GetTransactions::new(epoch(0), epoch(1)),
-    reconciliation::GetBatchInvoicePaymentDetails::new(["x"]),
-    reconciliation::GetInvoiceDetailsByOrderLineItems::new([]),
-    reporting::GetOrderReports::new(epoch(0), epoch(1)),
-    reporting::GetOrderLineItemReports::new(epoch(0), epoch(1)),
-    reporting::GetOrderReportsByPurchaseOrderNumber::new("x"),
-    reporting::GetShipmentReports::new(epoch(0), epoch(1)),
-    reporting::GetShipmentLineItemReports::new(epoch(0), epoch(1)),
-    reporting_legacy::GetOrdersByOrderDate::new(epoch(0), epoch(1)),
-    reporting_legacy::GetOrdersByOrderId::new("x"),
-    users::CreateBusinessUserAccount::new(
-        users::AccountHolder::new("a@example.com", "g", "f"),
-        users::BusinessGroupIdentifier::group_id("g"),
-        users::BusinessRole::Requisitioner,
-    ),
-];
+crate::for_each_operation!(response_targets);
 
 /// Request encoding round trips: path/query encoding decodes back to the input; a parsed
 /// date-time formats and re-parses to the same instant; a decimal amount survives JSON.

@@ -164,6 +164,87 @@ impl<'de> Deserialize<'de> for Country {
     }
 }
 
+/// A country code as a response carries it: one the SDK knows, or any other code kept exactly
+/// as Amazon sent it (a marketplace opened after this SDK was released), so that a new
+/// country never fails a whole response and is written back unchanged.
+///
+/// Only the exact API spelling (`UK`, `US`…) reads as [`CountryCode::Known`]; anything else,
+/// `GB` included, is [`CountryCode::Unknown`] and travels back as it came. Configuration input
+/// stays strict: [`Country`]'s `FromStr` refuses codes it does not know.
+///
+/// ```
+/// use amazon_business_core::place::{Country, CountryCode};
+/// let nl: CountryCode = serde_json::from_str("\"NL\"").unwrap();
+/// assert_eq!(nl.country(), None);
+/// assert_eq!(serde_json::to_string(&nl).unwrap(), "\"NL\"");
+/// let uk: CountryCode = serde_json::from_str("\"UK\"").unwrap();
+/// assert_eq!(uk, Country::GB);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CountryCode {
+    /// A country the SDK knows.
+    Known(Country),
+    /// Any other code, exactly as received.
+    Unknown(String),
+}
+
+impl CountryCode {
+    /// Reads a wire spelling; only the exact API spelling of a known country is `Known`.
+    pub fn from_wire(s: &str) -> Self {
+        match Country::ALL.into_iter().find(|c| c.as_api_str() == s) {
+            Some(c) => CountryCode::Known(c),
+            None => CountryCode::Unknown(s.to_owned()),
+        }
+    }
+
+    /// The code as it travels (`UK` for the United Kingdom).
+    pub fn as_str(&self) -> &str {
+        match self {
+            CountryCode::Known(c) => c.as_api_str(),
+            CountryCode::Unknown(s) => s,
+        }
+    }
+
+    /// The country, when the SDK knows it.
+    pub fn country(&self) -> Option<Country> {
+        match self {
+            CountryCode::Known(c) => Some(*c),
+            CountryCode::Unknown(_) => None,
+        }
+    }
+}
+
+impl From<Country> for CountryCode {
+    fn from(c: Country) -> Self {
+        CountryCode::Known(c)
+    }
+}
+
+impl PartialEq<Country> for CountryCode {
+    fn eq(&self, other: &Country) -> bool {
+        self.country() == Some(*other)
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl Serialize for CountryCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CountryCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(CountryCode::from_wire(&s))
+    }
+}
+
 /// An Amazon Business marketplace: a country's store, its currency and its regional host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -440,6 +521,20 @@ mod tests {
         assert_eq!("gb".parse::<Country>().unwrap(), Country::GB);
         assert_eq!("UK".parse::<Marketplace>().unwrap(), Marketplace::UnitedKingdom);
         assert!(serde_json::from_str::<Country>("\"ZZ\"").is_err());
+    }
+
+    #[test]
+    fn response_country_codes_keep_unknown_values() {
+        for raw in ["NL", "GB", "uk", ""] {
+            let code: CountryCode = serde_json::from_str(&format!("{raw:?}")).unwrap();
+            assert_eq!(code, CountryCode::Unknown(raw.to_owned()));
+            assert_eq!(serde_json::to_string(&code).unwrap(), format!("{raw:?}"));
+        }
+        for c in Country::ALL {
+            let code: CountryCode = serde_json::from_str(&format!("{:?}", c.as_api_str())).unwrap();
+            assert_eq!(code, c);
+            assert_eq!(code.to_string(), c.as_api_str());
+        }
     }
 
     #[test]

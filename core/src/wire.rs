@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::error::{bounded_body, DecodeError, Error, ValidationError};
 use crate::operation::RequestContext;
-use crate::place::Country;
+use crate::place::{Country, CountryCode};
 use crate::types::{Amount, DateTime};
 
 /// Characters left as they are in a path segment or query component: RFC 3986 unreserved.
@@ -55,6 +55,11 @@ impl WireValue for DateTime {
 impl WireValue for Country {
     fn to_wire(&self) -> String {
         self.as_api_str().to_owned()
+    }
+}
+impl WireValue for CountryCode {
+    fn to_wire(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 impl WireValue for Decimal {

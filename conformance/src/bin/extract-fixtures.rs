@@ -1,5 +1,5 @@
 #![forbid(unsafe_code)]
-//! Regenerates `conformance/fixtures/{examples,operations}.json` from the OpenAPI models.
+//! Regenerates `conformance/fixtures/{examples,operations,definitions}.json` from the OpenAPI models.
 //!
 //! Usage: `extract-fixtures [MODELS_DIR] [--out DIR] [--check]`
 //!
@@ -47,9 +47,17 @@ fn main() -> ExitCode {
     for (shape, n) in &extracted.shapes {
         eprintln!("  {n:>4}  {shape}");
     }
-    eprintln!("{} examples, {} operations", extracted.examples.len(), extracted.operations.len());
-    let files =
-        [("examples.json", render(&extracted.examples)), ("operations.json", render(&extracted.operations))];
+    eprintln!(
+        "{} examples, {} operations, {} definitions",
+        extracted.examples.len(),
+        extracted.operations.len(),
+        extracted.definitions.len()
+    );
+    let files = [
+        ("examples.json", render(&extracted.examples)),
+        ("operations.json", render(&extracted.operations)),
+        ("definitions.json", render(&extracted.definitions)),
+    ];
     let mut stale = false;
     for (name, text) in files {
         let path = out.join(name);

@@ -14,7 +14,7 @@
 //! | `CartDetails` | [`CartDetails`] |
 //! | `Cart` | [`Cart`] |
 //! | `CartType` | [`CartType`] |
-//! | `RegionCode` | [`crate::place::Country`] |
+//! | `RegionCode` | [`crate::place::CountryCode`] (codes the SDK does not know are kept) |
 //! | `Attribute` | [`Attribute`] (discriminated by `attributeType`) |
 //! | `Subtotal` | [`Subtotal`] |
 //! | `SubtotalWithoutTax` | [`SubtotalWithoutTax`] |
@@ -72,7 +72,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ValidationError};
 use crate::operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
-use crate::place::Country;
+use crate::place::{Country, CountryCode};
 use crate::types::Money;
 use crate::wire::{parse_json, validate, RequestBuilder};
 
@@ -117,8 +117,8 @@ pub struct CartDetailsResult {
 pub struct CartDetails {
     /// The cart's ID, used by every other Cart operation.
     pub id: String,
-    /// The country the cart belongs to.
-    pub region: Country,
+    /// The country the cart belongs to (any code Amazon adds later is kept).
+    pub region: CountryCode,
     /// The kind of cart.
     pub cart_type: CartType,
 }
@@ -129,8 +129,8 @@ pub struct CartDetails {
 pub struct Cart {
     /// The cart's ID.
     pub id: String,
-    /// The country the cart belongs to.
-    pub region: Country,
+    /// The country the cart belongs to (any code Amazon adds later is kept).
+    pub region: CountryCode,
     /// The kind of cart.
     pub cart_type: CartType,
     /// Aggregate figures such as the subtotal.

@@ -199,6 +199,8 @@ mod macros {
 pub mod applications;
 pub mod cart;
 pub mod common;
+#[doc(hidden)]
+pub mod definitions;
 pub mod documents;
 pub mod ordering;
 pub mod package_tracking;
@@ -212,45 +214,14 @@ mod unions;
 pub mod users;
 
 macro_rules! operation_ids {
-    ($($ty:ty),* $(,)?) => {
-        /// The `operationId` of every operation the SDK implements. Listing a type here checks
-        /// at compile time that it implements [`Operation`](crate::Operation); the coverage
+    ($($accessor:ident => $ty:ident ($doc:literal) {
+        $($method:ident($($arg:ident: $argty:ty),* $(,)?) -> $op:ty as $variant:ident, sample($($sample:expr),* $(,)?);)*
+    })*) => {
+        /// The `operationId` of every operation the SDK implements, in the order of the
+        /// operation table ([`for_each_operation!`](crate::for_each_operation)); the coverage
         /// test checks the list against Amazon's models.
-        pub const OPERATION_IDS: &[&str] = &[$(<$ty as crate::Operation>::ID),*];
+        pub const OPERATION_IDS: &[&str] = &[$($(<$op as crate::Operation>::ID,)*)*];
     };
 }
 
-operation_ids![
-    applications::RotateApplicationClientSecret,
-    cart::ListCarts,
-    cart::GetCart,
-    cart::GetItems,
-    cart::AddItems,
-    cart::ModifyItems,
-    cart::DeleteItems,
-    cart::GetEstimatedTotalPurchaseCost,
-    documents::GetReports,
-    documents::CreateReport,
-    documents::GetReport,
-    documents::CancelReport,
-    documents::GetReportDocument,
-    ordering::PlaceOrder,
-    ordering::OrderDetails,
-    package_tracking::GetPackageTrackingDetails,
-    product_search::SearchProducts,
-    product_search::GetProduct,
-    product_search::SearchOffers,
-    product_search::GetProductsByAsins,
-    product_search::GetOffersByOfferIds,
-    reconciliation::GetTransactions,
-    reconciliation::GetBatchInvoicePaymentDetails,
-    reconciliation::GetInvoiceDetailsByOrderLineItems,
-    reporting::GetOrderReports,
-    reporting::GetOrderLineItemReports,
-    reporting::GetOrderReportsByPurchaseOrderNumber,
-    reporting::GetShipmentReports,
-    reporting::GetShipmentLineItemReports,
-    reporting_legacy::GetOrdersByOrderDate,
-    reporting_legacy::GetOrdersByOrderId,
-    users::CreateBusinessUserAccount,
-];
+crate::for_each_operation!(operation_ids);
