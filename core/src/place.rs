@@ -173,7 +173,7 @@ impl<'de> Deserialize<'de> for Country {
 /// stays strict: [`Country`]'s `FromStr` refuses codes it does not know.
 ///
 /// ```
-/// use amazon_business_core::place::{Country, CountryCode};
+/// use amazon_business_blocking::place::{Country, CountryCode};
 /// let nl: CountryCode = serde_json::from_str("\"NL\"").unwrap();
 /// assert_eq!(nl.country(), None);
 /// assert_eq!(serde_json::to_string(&nl).unwrap(), "\"NL\"");
