@@ -563,7 +563,8 @@ fn usage_plans_are_enforced_when_asked() {
     let r = get(&sandbox, ORDERS_BY_DATE, &token);
     assert_eq!(r.status, 429);
     assert_eq!(r.json()["errors"][0]["code"], "QuotaExceeded");
-    assert_eq!(r.header("x-amzn-RateLimit-Limit"), Some("0.5"));
+    // The rate announced is the one enforced: 0.5/s slowed down 10,000 times.
+    assert_eq!(r.header("x-amzn-RateLimit-Limit"), Some("0.00005"));
     // Buckets are per operation.
     assert_eq!(get(&sandbox, "/reports/2021-09-30/reports/ID323", &token).status, 200);
 }
@@ -724,4 +725,28 @@ fn the_client_config_points_at_the_emulator_with_pacing_off() {
     let results = rt.block_on(futures_util::future::join_all((0..50).map(|_| op.send_async(&client))));
     assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|r| r.is_err()));
     assert_eq!(strict.count("getOrderReports"), 50);
+}
+
+#[test]
+fn enforced_usage_plans_announce_the_rate_they_enforce() {
+    let token_of = |sandbox: &Sandbox| token(sandbox);
+    for (scale, announced) in [(None, "0.5"), (Some(4.0), "2"), (Some(0.5), "0.25")] {
+        let builder = Sandbox::builder();
+        let sandbox = match scale {
+            Some(scale) => builder.enforce_usage_plans(scale),
+            None => builder,
+        }
+        .spawn()
+        .unwrap();
+        let token = token_of(&sandbox);
+        let ok = get(&sandbox, ORDERS_BY_DATE, &token);
+        assert_eq!(ok.status, 200);
+        assert_eq!(ok.header("x-amzn-RateLimit-Limit"), Some(announced), "scale {scale:?}");
+        if scale.is_some() {
+            // Once the burst (10) is spent, the 429 announces the same rate.
+            let throttled =
+                (0..20).map(|_| get(&sandbox, ORDERS_BY_DATE, &token)).find(|r| r.status == 429).unwrap();
+            assert_eq!(throttled.header("x-amzn-RateLimit-Limit"), Some(announced), "scale {scale:?}");
+        }
+    }
 }

@@ -79,10 +79,13 @@ pub(crate) fn api(shared: &Shared, state: &mut State, call: &ApiCall<'_>) -> Ans
 }
 
 impl Shared {
-    /// The `x-amzn-RateLimit-Limit` announced for an operation of the catalogue.
+    /// The `x-amzn-RateLimit-Limit` announced for an operation of the catalogue: the rate of
+    /// its usage plan, scaled as it is enforced when usage plans are enforced (so that a client
+    /// that paces to the announced rate paces to the real one).
     pub(crate) fn rate_header(&self, operation: &str) -> Option<String> {
         let op = self.operation(operation)?;
-        Some(usage_plan(&op.spec, &op.operation).0.to_string())
+        let (rate, _) = usage_plan(&op.spec, &op.operation);
+        Some((rate * self.config.usage_plans.unwrap_or(1.0)).to_string())
     }
 }
 

@@ -199,7 +199,10 @@ impl SandboxBuilder {
     }
 
     /// Enforce each operation's usage plan with a token bucket, answering 429 like Amazon.
-    /// `time_scale` speeds the refill up (10.0 refills ten times faster than real time).
+    /// `time_scale` speeds the refill up (10.0 refills ten times faster than real time); bursts
+    /// stay as documented. Answers then announce the rate actually enforced (the plan's rate
+    /// times `time_scale`) in `x-amzn-RateLimit-Limit`, as Amazon announces the rate it
+    /// applies, so a pacing client paces to it.
     pub fn enforce_usage_plans(mut self, time_scale: f64) -> Self {
         self.usage_plans = Some(time_scale);
         self
