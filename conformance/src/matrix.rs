@@ -242,7 +242,7 @@ fn setup(kind: ClientKind, api_override: Option<String>) -> Env {
     let client = match kind {
         ClientKind::Blocking => Client::Blocking(amazon_business_blocking::Client::with_engine(
             engine.clone(),
-            amazon_business_blocking::UreqSender::new(&config).expect("sender"),
+            amazon_business_blocking::Http1Sender::new(&config).expect("sender"),
         )),
         ClientKind::Async => {
             let rt = Arc::new(

@@ -111,7 +111,7 @@ fn refuse(cert: CertificateDer<'static>, key: PrivateKeyDer<'static>, label: &st
                 ClientKind::Blocking => {
                     let c = amazon_business_blocking::Client::with_engine(
                         engine,
-                        amazon_business_blocking::UreqSender::new(&cfg).unwrap(),
+                        amazon_business_blocking::Http1Sender::new(&cfg).unwrap(),
                     );
                     op.send_blocking(&c)
                 }
@@ -178,7 +178,9 @@ fn the_same_client_reaches_a_plain_loopback_server() {
 fn no_setting_turns_verification_off() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     for file in [
-        "transport-blocking/src/ureq_sender.rs",
+        "http1/src/lib.rs",
+        "http1/src/conn.rs",
+        "transport-blocking/src/http1_sender.rs",
         "transport-blocking/src/report_download.rs",
         "transport-async/src/hyper_sender.rs",
         "transport-async/src/report_download.rs",
