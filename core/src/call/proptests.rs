@@ -231,7 +231,7 @@ impl<'a> World<'a> {
                 return;
             }
             Out::Lwa => match kind % 6 {
-                0 | 1 | 2 => {
+                0..=2 => {
                     self.issued_seq += 1;
                     let token = format!("Atza|c{c}-{}", self.issued_seq);
                     self.issued[c].push(token.clone());
