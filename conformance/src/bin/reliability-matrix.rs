@@ -146,7 +146,7 @@ fn main() {
          (`conformance/src/hostile.rs`). Workload: 200 calls (40 where a scenario is slow or heavy, 4 document \
          downloads in group 8) over 4 workers (2 for downloads), cycling getReport, getReport, getReport, \
          getOrdersByOrderDate (3 pages, all read), placeOrder (a fresh externalId each). Client settings: connect \
-         timeout {:?}, per-exchange timeout {:?}, max Retry-After {:?}, 5 attempts, backoff 20 ms doubling to 500 ms.\n\n",
+         timeout {:?}, per-exchange timeout {:?}, max Retry-After {:?}, 5 attempts, backoff 20 ms doubling to 500 ms, client-side pacing off (the emulator does not enforce usage plans here).\n\n",
         CONNECT_TIMEOUT, REQUEST_TIMEOUT, MAX_RETRY_AFTER
     ));
     md.push_str(
