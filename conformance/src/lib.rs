@@ -9,6 +9,8 @@
 //!   a real HTTP client.
 
 pub mod fixtures;
+pub mod hostile;
+pub mod matrix;
 pub mod replay;
 pub mod sandbox;
 

@@ -721,4 +721,6 @@ pub fn api_error(
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;

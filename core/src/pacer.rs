@@ -100,10 +100,19 @@ impl MemoryBuckets {
         let bucket = map.entry(key.clone()).or_insert(Bucket { tat: None, learned_rate: None });
         let old = effective(plan, bucket.learned_rate).map(|p| p.rate);
         bucket.learned_rate = Some(rate);
-        // The backlog booked at the old rate is rescaled to the new one.
+        // A backlog booked at the old rate: at a slower rate it is stretched to the new one; at
+        // a faster rate the slots already handed out stay booked (their callers are waiting for
+        // them), so the next slot follows the last booked one at the new interval. (Shrinking
+        // the whole backlog would hand out slots among the booked ones, and the two streams
+        // together would exceed the new rate.)
         if let (Some(old), Some(tat)) = (old, bucket.tat) {
-            if old != rate && tat > now {
-                bucket.tat = Some(now + (tat - now).mul_f64(old / rate));
+            if tat > now {
+                if old > rate {
+                    bucket.tat = Some(now + (tat - now).mul_f64(old / rate));
+                } else if old < rate {
+                    let last = tat.checked_sub(interval(old)).unwrap_or(tat);
+                    bucket.tat = Some(last.max(now) + interval(rate));
+                }
             }
         }
     }
@@ -189,12 +198,19 @@ mod tests {
         // No plan and nothing learned: no pacing.
         assert!(s.reserve(&key("free"), None, now).is_zero());
         assert!(s.reserve(&key("free"), None, now).is_zero());
-        // A backlog booked at 0.5 rps shrinks when Amazon says 5 rps.
+        // A backlog booked at 0.5 rps: when Amazon says 5 rps, the next slot follows the last
+        // booked one (at 2 s) by the new interval, instead of 4 s later at the old rate.
         let slow = Some(UsagePlan::new(0.5, 1));
         assert!(s.reserve(&key("b"), slow, now).is_zero());
         assert_paced(s.reserve(&key("b"), slow, now), Duration::from_secs(2));
         s.observe_rate(&key("b"), slow, 5.0, now);
-        assert_paced(s.reserve(&key("b"), slow, now), Duration::from_millis(400));
+        assert_paced(s.reserve(&key("b"), slow, now), Duration::from_millis(2200));
+        // And when Amazon says 0.25 rps, the backlog stretches to the slower rate.
+        let c = Some(UsagePlan::new(1.0, 1));
+        assert!(s.reserve(&key("c"), c, now).is_zero());
+        assert_paced(s.reserve(&key("c"), c, now), Duration::from_secs(1));
+        s.observe_rate(&key("c"), c, 0.25, now);
+        assert_paced(s.reserve(&key("c"), c, now), Duration::from_secs(8));
     }
 
     #[test]
@@ -216,5 +232,77 @@ mod tests {
         assert_eq!(rate_limit_header(&h), None);
         h.insert("x-amzn-RateLimit-Limit", "-1".parse().unwrap());
         assert_eq!(rate_limit_header(&h), None);
+    }
+
+    /// One thing that happens to a bucket, `gap_ms` after the previous one.
+    #[derive(Debug, Clone)]
+    enum Event {
+        Reserve { gap_ms: u64 },
+        Learn { gap_ms: u64, rate: f64 },
+        Throttled { gap_ms: u64 },
+    }
+
+    fn event() -> impl proptest::strategy::Strategy<Value = Event> {
+        use proptest::prelude::*;
+        prop_oneof![
+            8 => (0u64..1500).prop_map(|gap_ms| Event::Reserve { gap_ms }),
+            1 => ((0u64..1500), 0.05f64..40.0).prop_map(|(gap_ms, rate)| Event::Learn { gap_ms, rate }),
+            1 => (0u64..1500).prop_map(|gap_ms| Event::Throttled { gap_ms }),
+        ]
+    }
+
+    /// How many cases the pacer property runs (each up to 150 events).
+    const PACER_CASES: u32 = 2048;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: PACER_CASES, ..Default::default() })]
+
+        /// For any arrival pattern, learned rates and 429s: in every window `[a, b]` of the
+        /// send times the bucket hands out, at most `burst + rate × (b − a)` requests go, with
+        /// `rate` the highest rate in force during the run (a relative slack of 10⁻⁶ absorbs the
+        /// nanosecond rounding of the interval).
+        #[test]
+        fn no_window_lets_through_more_than_burst_plus_rate_times_window(
+            plan_rate in 0.05f64..40.0,
+            burst in 1u32..20,
+            events in proptest::collection::vec(event(), 1..150),
+        ) {
+            let s = MemoryBuckets::default();
+            let plan = Some(UsagePlan::new(plan_rate, burst));
+            let start = Instant::now();
+            let mut now = start;
+            let mut max_rate = plan_rate;
+            let mut sends: Vec<Duration> = Vec::new();
+            for e in events {
+                match e {
+                    Event::Reserve { gap_ms } => {
+                        now += Duration::from_millis(gap_ms);
+                        let wait = s.reserve(&key("op"), plan, now);
+                        sends.push(now + wait - start);
+                    }
+                    Event::Learn { gap_ms, rate } => {
+                        now += Duration::from_millis(gap_ms);
+                        s.observe_rate(&key("op"), plan, rate, now);
+                        max_rate = max_rate.max(rate);
+                    }
+                    Event::Throttled { gap_ms } => {
+                        now += Duration::from_millis(gap_ms);
+                        s.throttled(&key("op"), plan, now);
+                    }
+                }
+            }
+            sends.sort();
+            for i in 0..sends.len() {
+                for j in i..sends.len() {
+                    let window = (sends[j] - sends[i]).as_secs_f64();
+                    let count = (j - i + 1) as f64;
+                    let bound = f64::from(burst) + max_rate * window;
+                    proptest::prop_assert!(
+                        count <= bound * (1.0 + 1e-6),
+                        "{count} sends within {window:.6} s; bound {bound:.6} (burst {burst}, rate {max_rate})"
+                    );
+                }
+            }
+        }
     }
 }
