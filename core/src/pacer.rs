@@ -152,7 +152,7 @@ mod tests {
     /// `wait` is `nominal` at the announced rate, stretched by the pacing margin.
     fn assert_paced(wait: Duration, nominal: Duration) {
         let want = nominal.div_f64(PACE_MARGIN);
-        let diff = if wait > want { wait - want } else { want - wait };
+        let diff = wait.abs_diff(want);
         assert!(
             diff < Duration::from_micros(1),
             "waited {wait:?}, expected {want:?} ({nominal:?} / {PACE_MARGIN})"
