@@ -222,7 +222,7 @@ impl<'a> Synth<'a> {
             }),
             Some("integer") => Value::Number(Number::from(7)),
             Some("number") => Value::Number("12.5".parse().unwrap()),
-            Some("boolean") => Value::Bool(plan.variant % 2 == 0),
+            Some("boolean") => Value::Bool(plan.variant & 1 == 0),
             _ => Value::String(format!("{owner}.{prop}")),
         })
     }

@@ -171,15 +171,6 @@ impl<'de> Deserialize<'de> for Country {
 /// Only the exact API spelling (`UK`, `US`…) reads as [`CountryCode::Known`]; anything else,
 /// `GB` included, is [`CountryCode::Unknown`] and travels back as it came. Configuration input
 /// stays strict: [`Country`]'s `FromStr` refuses codes it does not know.
-///
-/// ```
-/// use amazon_business_core::place::{Country, CountryCode};
-/// let nl: CountryCode = serde_json::from_str("\"NL\"").unwrap();
-/// assert_eq!(nl.country(), None);
-/// assert_eq!(serde_json::to_string(&nl).unwrap(), "\"NL\"");
-/// let uk: CountryCode = serde_json::from_str("\"UK\"").unwrap();
-/// assert_eq!(uk, Country::GB);
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CountryCode {
     /// A country the SDK knows.
