@@ -246,7 +246,14 @@ impl RequestBuilder {
 }
 
 /// Reads a JSON body into `T`; a failure names the operation and the JSON path.
+///
+/// The body is decoded once without tracking the path (the fast path every good response
+/// takes); only when that fails is it decoded again with the path-tracking decoder, to say
+/// where.
 pub fn parse_json<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T, Error> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
