@@ -353,7 +353,11 @@ fn pacing_waits_instead_of_sending_into_a_throttle() {
     let (_, seen2, _) = drive(&mut e.call(&op, 1), now, &mut lwa, &mut api);
     let (_, seen3, _) = drive(&mut e.call(&op, 1), now, &mut lwa, &mut api);
     assert!(!seen1.iter().chain(&seen2).any(|s| matches!(s, Seen::Sleep(_))));
-    assert_eq!(seen3[0], Seen::Sleep(Duration::from_secs(2).div_f64(crate::pacer::PACE_MARGIN)), "2 s at the plan's rate, with the pacing margin");
+    assert_eq!(
+        seen3[0],
+        Seen::Sleep(Duration::from_secs(2).div_f64(crate::pacer::PACE_MARGIN)),
+        "2 s at the plan's rate, with the pacing margin"
+    );
 
     // With pacing off nothing waits.
     let e = engine();
