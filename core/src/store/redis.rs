@@ -147,7 +147,11 @@ return 0
 /// rate learned from `x-amzn-RateLimit-Limit`, and the theoretical arrival time.
 macro_rules! gcra_prelude {
     () => {
-        r#"
+        concat!(
+            r#"
+local margin = "#,
+            pace_margin!(),
+            r#"
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 local plan_rate = tonumber(ARGV[1])
@@ -166,6 +170,14 @@ local function keep(t)
   redis.call('PEXPIRE', KEYS[1], 3600000)
 end
 "#
+        )
+    };
+}
+
+/// [`PACE_MARGIN`](crate::pacer::PACE_MARGIN) as Lua source (a unit test keeps them equal).
+macro_rules! pace_margin {
+    () => {
+        "0.98"
     };
 }
 
@@ -178,7 +190,7 @@ pub const RESERVE: Script = Script {
         r#"
 local rate, b = effective()
 if not rate or rate <= 0 then return 0 end
-local interval = 1000000 / rate
+local interval = 1000000 / (rate * margin)
 local tolerance = interval * (math.max(b, 1) - 1)
 local t = tat or now
 if t < now then t = now end
@@ -219,7 +231,7 @@ pub const THROTTLED: Script = Script {
         r#"
 local rate, b = effective()
 if rate and rate > 0 then
-  local full = (1000000 / rate) * math.max(b, 1)
+  local full = (1000000 / (rate * margin)) * math.max(b, 1)
   local t = tat or now
   if t < now + full then t = now + full end
   keep(t)
@@ -676,11 +688,18 @@ impl RedisOptions {
 
 #[derive(Debug, Default)]
 struct Health {
+    /// Bumped by every failure: an answer to a step sent before the last failure does not end
+    /// the outage.
+    failures: u64,
     /// When the current outage began, if Redis is failing.
     down_since: Option<Instant>,
     /// Before this, steps skip Redis.
     retry_at: Option<Instant>,
 }
+
+/// A step let through to Redis by [`RedisHealth::attempt`].
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket(u64);
 
 /// Whether Redis is answering, and when to try it again.
 #[derive(Debug, Default)]
@@ -693,17 +712,18 @@ impl RedisHealth {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// True when a step at `now` should go to Redis: it is up, or it is time to try again (then
-    /// the other steps of the next `retry_after` skip it while this one tries).
-    pub fn attempt(&self, now: Instant, retry_after: Duration) -> bool {
+    /// Whether a step at `now` should go to Redis: `Some` when it is up, or when it is time to
+    /// try again (then the other steps of the next `retry_after` skip it while this one tries).
+    /// Hand the ticket back to [`RedisHealth::succeeded`].
+    pub fn attempt(&self, now: Instant, retry_after: Duration) -> Option<Ticket> {
         let mut h = self.lock();
         match h.retry_at {
-            Some(at) if now < at => false,
+            Some(at) if now < at => None,
             Some(_) => {
                 h.retry_at = Some(now + retry_after);
-                true
+                Some(Ticket(h.failures))
             }
-            None => true,
+            None => Some(Ticket(h.failures)),
         }
     }
 
@@ -715,6 +735,7 @@ impl RedisHealth {
     /// Records a failure at `now`; true when it begins an outage (warn once).
     pub fn failed(&self, now: Instant, retry_after: Duration) -> bool {
         let mut h = self.lock();
+        h.failures += 1;
         h.retry_at = Some(now + retry_after);
         if h.down_since.is_none() {
             h.down_since = Some(now);
@@ -724,9 +745,13 @@ impl RedisHealth {
         }
     }
 
-    /// Records an answer at `now`; the length of the outage it ends, if any.
-    pub fn succeeded(&self, now: Instant) -> Option<Duration> {
+    /// Records an answer at `now` to the step `ticket` let through; the length of the outage it
+    /// ends, if any. An answer to a step sent before the latest failure ends nothing.
+    pub fn succeeded(&self, ticket: Ticket, now: Instant) -> Option<Duration> {
         let mut h = self.lock();
+        if ticket.0 != h.failures {
+            return None;
+        }
         h.retry_at = None;
         h.down_since.take().map(|since| now.saturating_duration_since(since))
     }
@@ -739,12 +764,72 @@ impl RedisHealth {
 pub struct SharedStore {
     options: RedisOptions,
     health: RedisHealth,
+    /// The customers for which one call of this process polls Redis while the others watch
+    /// the in-process store.
+    pollers: Mutex<std::collections::HashSet<CredentialKey>>,
+}
+
+/// How a call waits for another call's token exchange; see [`SharedStore::token_wait`].
+#[derive(Debug)]
+pub enum TokenWait<'a> {
+    /// Sleep this long, then ask Redis again; the slot is this process's one poller for the
+    /// customer (released when dropped).
+    Poll(Duration, PollSlot<'a>),
+    /// Another call of this process polls: wait until the in-process token generation differs
+    /// from this one (the poller's token lands there), at most `bound`.
+    Watch {
+        /// The in-process generation now.
+        generation: u64,
+        /// The longest wait.
+        bound: Duration,
+    },
+    /// Redis is down: wait on the in-process store as without Redis.
+    Memory,
+}
+
+/// This process's poller slot for one customer; see [`TokenWait::Poll`].
+#[derive(Debug)]
+pub struct PollSlot<'a> {
+    store: &'a SharedStore,
+    key: CredentialKey,
+}
+
+impl Drop for PollSlot<'_> {
+    fn drop(&mut self) {
+        self.store.pollers.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.key);
+    }
 }
 
 impl SharedStore {
     /// A store with these options.
     pub fn new(options: RedisOptions) -> Self {
-        SharedStore { options, health: RedisHealth::default() }
+        SharedStore { options, health: RedisHealth::default(), pollers: Mutex::default() }
+    }
+
+    /// How a call told to wait for another call's exchange of `key`'s token waits: one call
+    /// per process polls Redis every [`RedisOptions::poll`]; the others of the process watch
+    /// the in-process store, where the poller's answer lands, so a cold start of many calls
+    /// costs Redis one poll per process per interval, not one per call.
+    pub fn token_wait(&self, memory: &MemoryStore, key: &CredentialKey) -> TokenWait<'_> {
+        if self.health.is_down() {
+            return TokenWait::Memory;
+        }
+        let generation = memory.tokens.generation();
+        match self.slot(key) {
+            Some(slot) => TokenWait::Poll(self.options.poll, slot),
+            None => TokenWait::Watch {
+                generation,
+                bound: (self.options.poll * 4).max(Duration::from_millis(100)),
+            },
+        }
+    }
+
+    fn slot(&self, key: &CredentialKey) -> Option<PollSlot<'_>> {
+        self.pollers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key.clone())
+            .then(|| PollSlot { store: self, key: key.clone() })
     }
 
     /// The options.
@@ -773,11 +858,33 @@ impl SharedStore {
             (op, _) => op,
         };
         let share = self.options.fallback_share;
-        if self.health.attempt(now.instant, self.options.retry_after) {
+        // A fresh token this process already holds (it came from Redis or was mirrored there)
+        // needs no round trip.
+        if let StoreOp::AcquireToken { key, .. } = &op {
+            if let Some(token) = memory.tokens.get(key).filter(|t| t.is_fresh(now.wall, REFRESH_SKEW)) {
+                return StoreReply::Token(TokenDecision::Ready(token));
+            }
+        }
+        // One token lookup per customer at a time from this process: the others wait for its
+        // answer in-process (see `token_wait`), so a cold start of many calls costs Redis one
+        // round trip per process, not one per call.
+        let mut _slot = None;
+        if let StoreOp::AcquireToken { key, .. } = &op {
+            if !self.health.is_down() {
+                match self.slot(key) {
+                    Some(slot) => _slot = Some(slot),
+                    None => {
+                        let generation = memory.tokens.generation();
+                        return StoreReply::Token(TokenDecision::Wait { flight: FlightId(0), generation });
+                    }
+                }
+            }
+        }
+        if let Some(ticket) = self.health.attempt(now.instant, self.options.retry_after) {
             let command = command(&op, &self.options.prefix, now);
             match execute(command).await.and_then(|v| read_reply(&op, v)) {
                 Ok(reply) => {
-                    if let Some(outage) = self.health.succeeded(now.instant) {
+                    if let Some(outage) = self.health.succeeded(ticket, now.instant) {
                         tracing::warn!(
                             outage_ms = outage.as_millis() as u64,
                             "Redis answers again: tokens and quota are shared by the fleet again"

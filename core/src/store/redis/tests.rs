@@ -192,17 +192,23 @@ fn health_warns_once_per_outage_and_retries_later() {
     let h = RedisHealth::default();
     let t0 = Instant::now();
     let retry = Duration::from_secs(1);
-    assert!(h.attempt(t0, retry));
+    let early = h.attempt(t0, retry).unwrap();
+    let first = h.attempt(t0, retry).unwrap();
     assert!(h.failed(t0, retry), "the first failure begins an outage");
-    assert!(!h.attempt(t0 + Duration::from_millis(500), retry));
-    assert!(h.attempt(t0 + Duration::from_millis(1000), retry), "time to try again");
-    assert!(!h.attempt(t0 + Duration::from_millis(1001), retry), "one step tries, the others skip");
+    // A step sent before the failure answering late does not end the outage.
+    assert_eq!(h.succeeded(early, t0 + Duration::from_millis(10)), None);
+    assert!(h.is_down());
+    let _ = first;
+    assert!(h.attempt(t0 + Duration::from_millis(500), retry).is_none());
+    assert!(h.attempt(t0 + Duration::from_millis(1000), retry).is_some(), "time to try again");
+    assert!(h.attempt(t0 + Duration::from_millis(1001), retry).is_none(), "one step tries, the others skip");
     assert!(!h.failed(t0 + Duration::from_millis(1100), retry), "no second warning");
     assert!(h.is_down());
-    assert!(h.attempt(t0 + Duration::from_millis(2200), retry));
-    assert_eq!(h.succeeded(t0 + Duration::from_millis(2300)), Some(Duration::from_millis(2300)));
-    assert!(!h.is_down() && h.attempt(t0 + Duration::from_millis(2301), retry));
-    assert_eq!(h.succeeded(t0 + Duration::from_millis(2400)), None);
+    let probe = h.attempt(t0 + Duration::from_millis(2200), retry).unwrap();
+    assert_eq!(h.succeeded(probe, t0 + Duration::from_millis(2300)), Some(Duration::from_millis(2300)));
+    let next = h.attempt(t0 + Duration::from_millis(2301), retry).unwrap();
+    assert!(!h.is_down());
+    assert_eq!(h.succeeded(next, t0 + Duration::from_millis(2400)), None);
 }
 
 fn ready_now<T>(f: impl Future<Output = T>) -> T {
@@ -245,11 +251,38 @@ fn a_failing_redis_falls_back_and_is_skipped_until_retry() {
     assert!(matches!(reply, StoreReply::Token(TokenDecision::Ready(_))));
     assert!(!store.is_down());
     assert_eq!(memory.tokens.get(&k).unwrap().value().expose(), "Atza|shared");
-    // A malformed answer is a failure too.
-    let junk = |_: RedisCommand| std::future::ready(Ok(RedisValue::Status("OK".into())));
-    let reply = ready_now(store.run(&memory, acquire(&k, None), later, junk));
+    // Now held in-process, the fresh token needs no round trip.
+    let never =
+        |_: RedisCommand| -> std::future::Ready<Result<RedisValue, RedisError>> { panic!("asked Redis") };
+    let reply = ready_now(store.run(&memory, acquire(&k, None), later, never));
     assert!(
         matches!(reply, StoreReply::Token(TokenDecision::Ready(t)) if t.value().expose() == "Atza|shared")
     );
+    // A malformed answer is a failure too.
+    let junk = |_: RedisCommand| std::future::ready(Ok(RedisValue::Status("OK".into())));
+    let bucket = BucketKey { credential: k.clone(), operation: "getCart" };
+    let reply = ready_now(store.run(&memory, StoreOp::Reserve { bucket, plan: None }, later, junk));
+    assert!(matches!(reply, StoreReply::Wait(d) if d.is_zero()));
     assert!(store.is_down());
+}
+
+#[test]
+fn one_call_per_process_polls_the_others_watch() {
+    let store = SharedStore::new(RedisOptions::default());
+    let memory = MemoryStore::default();
+    let (a, b) = (key("a"), key("b"));
+    let slot = store.token_wait(&memory, &a);
+    assert!(matches!(slot, TokenWait::Poll(d, _) if d == DEFAULT_POLL));
+    assert!(matches!(store.token_wait(&memory, &a), TokenWait::Watch { generation: 0, .. }));
+    assert!(matches!(store.token_wait(&memory, &b), TokenWait::Poll(..)), "per customer");
+    drop(slot);
+    assert!(matches!(store.token_wait(&memory, &a), TokenWait::Poll(..)), "the slot is released");
+}
+
+#[test]
+fn the_scripts_pace_with_the_pacers_margin() {
+    assert_eq!(pace_margin!().parse::<f64>().unwrap(), crate::pacer::PACE_MARGIN);
+    for script in [&RESERVE, &THROTTLED] {
+        assert!(script.source.contains("(rate * margin)"), "{}", script.name);
+    }
 }
