@@ -76,12 +76,17 @@ macro_rules! client_shell {
             }
 
             /// Swaps in a new client secret and drops the cached tokens of every customer of
-            /// the application; see [`Engine::rotate_client_secret`]($crate::Engine::rotate_client_secret).
+            /// the application, in this process and in a shared store; see
+            /// [`Engine::rotate_client_secret`]($crate::Engine::rotate_client_secret).
             pub fn rotate_client_secret(
                 &self,
                 new_secret: impl Into<$crate::Secret>,
             ) -> Result<(), $crate::Error> {
-                Ok(self.engine.rotate_client_secret(new_secret)?)
+                self.engine.rotate_client_secret(new_secret)?;
+                let client_id = self.engine.config().credentials().client_id().to_owned();
+                let now = $crate::Driver::now(self);
+                $crate::Driver::store_detached(self, $crate::StoreOp::ForgetClient { client_id }, now);
+                Ok(())
             }
         }
     };

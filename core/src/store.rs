@@ -20,6 +20,8 @@
 //! | `Throttled` | `Done` | a 429 empties the bucket | the same for every process |
 //! | `ForgetClient` | `Done` | drops every token of an application (secret rotation) | the same |
 
+pub mod redis;
+
 use std::time::Duration;
 
 use crate::config::CredentialKey;

@@ -64,6 +64,10 @@ use futures_core::Stream;
 #[cfg(feature = "tokio")]
 mod hyper_sender;
 pub mod onboarding;
+#[cfg(feature = "redis")]
+mod redis_store;
+#[cfg(feature = "redis")]
+pub use redis_store::RedisStore;
 #[cfg(feature = "tokio")]
 mod report_download;
 #[cfg(feature = "tokio")]
@@ -155,6 +159,8 @@ where
 struct Inner {
     sender: Box<dyn HttpSend>,
     timer: Box<dyn Timer>,
+    #[cfg(feature = "redis")]
+    redis: std::sync::OnceLock<RedisStore>,
 }
 
 /// An async Amazon Business client. `Clone + Send + Sync` and cheap to clone; clones share the
@@ -184,10 +190,20 @@ impl Driver for Client {
     }
 
     fn store(&self, op: StoreOp, now: Now) -> BoxFuture<'_, StoreReply> {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = self.inner.redis.get() {
+            return Box::pin(redis.run(self.engine.store(), op, now));
+        }
         Box::pin(std::future::ready(self.engine.store().run(op, now)))
     }
 
-    fn await_token(&self, _: &CredentialKey, generation: u64) -> BoxFuture<'_, ()> {
+    fn await_token(&self, _key: &CredentialKey, generation: u64) -> BoxFuture<'_, ()> {
+        #[cfg(feature = "redis")]
+        if let Some(wait) =
+            self.inner.redis.get().and_then(|r| r.await_token(self.engine.store(), _key, &*self.inner.timer))
+        {
+            return wait;
+        }
         let changed = self.engine.store().tokens.changed(generation);
         let bound = self.inner.timer.sleep(drive::TOKEN_WAIT);
         Box::pin(async move {
@@ -196,6 +212,19 @@ impl Driver for Client {
     }
 
     fn store_detached(&self, op: StoreOp, now: Now) {
+        #[cfg(feature = "redis")]
+        if self.inner.redis.get().is_some() {
+            // Must not block: the Redis step runs as a task of the current runtime.
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let client = self.clone();
+                runtime.spawn(async move {
+                    if let Some(redis) = client.inner.redis.get() {
+                        redis.run(client.engine.store(), op, now).await;
+                    }
+                });
+                return;
+            }
+        }
         self.engine.store().run(op, now);
     }
 }
@@ -251,7 +280,36 @@ impl Client {
         timer: impl Timer + 'static,
     ) -> Client {
         engine.mix_entropy(RandomState::new().hash_one(std::process::id()));
-        Client { engine, inner: Arc::new(Inner { sender: Box::new(sender), timer: Box::new(timer) }) }
+        let inner = Inner {
+            sender: Box::new(sender),
+            timer: Box::new(timer),
+            #[cfg(feature = "redis")]
+            redis: std::sync::OnceLock::new(),
+        };
+        Client { engine, inner: Arc::new(inner) }
+    }
+
+    /// A client over hyper on tokio whose tokens and pacing buckets are shared, through the
+    /// Redis at `url`, with every process configured alike (feature `redis`): one token
+    /// exchange per customer per hour for the whole fleet, one usage plan paced fleet-wide.
+    /// See the README's "Fleet scale" section.
+    #[cfg(feature = "redis")]
+    pub fn with_redis(config: Config, url: &str) -> Result<Client, Error> {
+        Client::new(config)?.shared_store(RedisStore::open(url)?)
+    }
+
+    /// This client (and its clones) with its store steps run on `store` (feature `redis`, on
+    /// the current tokio runtime), falling back to the in-process store while Redis fails.
+    /// Set it once, before the first call.
+    #[cfg(feature = "redis")]
+    pub fn shared_store(self, store: RedisStore) -> Result<Client, Error> {
+        self.inner.redis.set(store).map_err(|_| {
+            Error::Config(error::ConfigError::new(
+                "shared_store",
+                "this client already has a shared store; set it once, right after building the client",
+            ))
+        })?;
+        Ok(self)
     }
 
     /// Sends one operation and returns its output, with token exchanges, retries and pacing

@@ -63,8 +63,12 @@ pub use amazon_business_core::*;
 
 mod http1_sender;
 pub mod onboarding;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod report_download;
 pub use http1_sender::{Http1Sender, MAX_RESPONSE_BODY};
+#[cfg(feature = "redis")]
+pub use redis_store::RedisStore;
 pub use report_download::ReportDownload;
 
 /// Sends one HTTP request and returns the whole response. Implement it (or pass a closure) to
@@ -130,6 +134,8 @@ fn block_on<F: Future>(future: F, deadline: Option<Instant>) -> Option<F::Output
 
 struct Inner {
     sender: Box<dyn HttpSend>,
+    #[cfg(feature = "redis")]
+    redis: std::sync::OnceLock<RedisStore>,
 }
 
 /// A blocking Amazon Business client. Cheap to clone; clones share the token cache, the pacer
@@ -157,10 +163,20 @@ impl Driver for Client {
     }
 
     fn store(&self, op: StoreOp, now: Now) -> BoxFuture<'_, StoreReply> {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = self.inner.redis.get() {
+            return Box::pin(std::future::ready(redis.run(self.engine.store(), op, now)));
+        }
         Box::pin(std::future::ready(self.engine.store().run(op, now)))
     }
 
-    fn await_token(&self, _: &CredentialKey, generation: u64) -> BoxFuture<'_, ()> {
+    fn await_token(&self, _key: &CredentialKey, generation: u64) -> BoxFuture<'_, ()> {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = self.inner.redis.get() {
+            if redis.await_token(self.engine.store(), _key) {
+                return Box::pin(std::future::ready(()));
+            }
+        }
         // Bounded: the core re-decides on the next poll (a stale exchange is taken over).
         let changed = self.engine.store().tokens.changed(generation);
         let _ = block_on(changed, Some(Instant::now() + drive::TOKEN_WAIT));
@@ -168,6 +184,11 @@ impl Driver for Client {
     }
 
     fn store_detached(&self, op: StoreOp, now: Now) {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = self.inner.redis.get() {
+            redis.run(self.engine.store(), op, now);
+            return;
+        }
         self.engine.store().run(op, now);
     }
 
@@ -191,7 +212,35 @@ impl Client {
     /// A client over an engine you built or share with another client.
     pub fn with_engine(engine: Engine, sender: impl HttpSend + 'static) -> Client {
         engine.mix_entropy(RandomState::new().hash_one(std::process::id()));
-        Client { engine, inner: Arc::new(Inner { sender: Box::new(sender) }) }
+        let inner = Inner {
+            sender: Box::new(sender),
+            #[cfg(feature = "redis")]
+            redis: std::sync::OnceLock::new(),
+        };
+        Client { engine, inner: Arc::new(inner) }
+    }
+
+    /// A client over the default sender whose tokens and pacing buckets are shared, through
+    /// the Redis at `url`, with every process configured alike (feature `redis`): one token
+    /// exchange per customer per hour for the whole fleet, one usage plan paced fleet-wide.
+    /// See the README's "Fleet scale" section.
+    #[cfg(feature = "redis")]
+    pub fn with_redis(config: Config, url: &str) -> Result<Client, Error> {
+        Client::new(config)?.shared_store(RedisStore::open(url)?)
+    }
+
+    /// This client (and its clones) with its store steps run on `store` (feature `redis`),
+    /// falling back to the in-process store while Redis fails. Set it once, before the first
+    /// call.
+    #[cfg(feature = "redis")]
+    pub fn shared_store(self, store: RedisStore) -> Result<Client, Error> {
+        self.inner.redis.set(store).map_err(|_| {
+            Error::Config(error::ConfigError::new(
+                "shared_store",
+                "this client already has a shared store; set it once, right after building the client",
+            ))
+        })?;
+        Ok(self)
     }
 
     /// Sends one operation and returns its output, with token exchanges, retries and pacing
