@@ -258,7 +258,9 @@ fn compare_heads(label: &str, sdk: &[String], bare: &[String]) {
     a.sort();
     b.sort();
     if a == b {
-        println!("  {label}: bare request has the SDK's exact request line and headers (same order: {ordered})");
+        println!(
+            "  {label}: bare request has the SDK's exact request line and headers (same order: {ordered})"
+        );
     } else {
         println!("  {label}: REQUESTS DIFFER\n    sdk:  {sdk:?}\n    bare: {bare:?}");
     }
@@ -310,7 +312,10 @@ impl Pair {
 fn overhead(args: &Args) {
     let dur = Duration::from_millis(if args.quick { 150 } else { 500 });
     let reps = if args.quick { 3 } else { 5 };
-    println!("\n## 1. Transport overhead ({reps} alternating repetitions of {} ms per client, medians)", dur.as_millis());
+    println!(
+        "\n## 1. Transport overhead ({reps} alternating repetitions of {} ms per client, medians)",
+        dur.as_millis()
+    );
 
     // The minimal server, then the emulator at one thread / task.
     let minimal = Minimal::spawn();
@@ -345,14 +350,19 @@ fn overhead(args: &Args) {
                 .iter()
                 .filter_map(|h| h.split_once(": "))
                 .filter(|(k, _)| *k != "host")
-                .map(|(k, v)| (k.to_owned(), if k == "x-amz-access-token" { token.clone() } else { v.to_owned() }))
+                .map(|(k, v)| {
+                    (k.to_owned(), if k == "x-amz-access-token" { token.clone() } else { v.to_owned() })
+                })
                 .collect(),
             (_, Some(r), _) => r
                 .headers
                 .iter()
                 .filter(|(k, _)| !k.eq_ignore_ascii_case("host"))
                 .map(|(k, v)| {
-                    (k.clone(), if k.eq_ignore_ascii_case("x-amz-access-token") { token.clone() } else { v.clone() })
+                    (
+                        k.clone(),
+                        if k.eq_ignore_ascii_case("x-amz-access-token") { token.clone() } else { v.clone() },
+                    )
                 })
                 .collect(),
             _ => panic!("the SDK's request was not seen"),
@@ -369,10 +379,9 @@ fn overhead(args: &Args) {
         };
         let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
         connector.set_nodelay(true);
-        let hyper_client: hyper_util::client::legacy::Client<_, Empty<Bytes>> =
-            rt.block_on(async {
-                hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector)
-            });
+        let hyper_client: hyper_util::client::legacy::Client<_, Empty<Bytes>> = rt.block_on(async {
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector)
+        });
         let hyper_req = {
             let headers = headers.clone();
             let uri: http::Uri = url.parse().unwrap();
@@ -408,7 +417,11 @@ fn overhead(args: &Args) {
                 v.extend(r.headers.iter().map(|(k, v)| format!("{}: {v}", k.to_ascii_lowercase())));
                 v
             };
-            compare_heads("blocking SDK vs ureq (emulator log)", &show(sdk_logged.as_ref().unwrap()), &show(&r));
+            compare_heads(
+                "blocking SDK vs ureq (emulator log)",
+                &show(sdk_logged.as_ref().unwrap()),
+                &show(&r),
+            );
         }
 
         let matrix: &[(&str, usize)] = if server == "minimal" {
@@ -471,7 +484,10 @@ fn overhead(args: &Args) {
             sandbox.reset_counters();
         }
     }
-    println!("  (LWA exchanges on the minimal server: {}, i.e. tokens stayed cached)", minimal.lwa.load(Ordering::Relaxed));
+    println!(
+        "  (LWA exchanges on the minimal server: {}, i.e. tokens stayed cached)",
+        minimal.lwa.load(Ordering::Relaxed)
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -511,7 +527,8 @@ fn pacing(args: &Args) {
         .header("x-amz-user-email", "buyer@example.com")
         .call()
         .unwrap();
-    let announced = resp.headers().get("x-amzn-ratelimit-limit").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let announced =
+        resp.headers().get("x-amzn-ratelimit-limit").and_then(|v| v.to_str().ok()).map(str::to_owned);
     println!(
         "  The emulator announces x-amzn-RateLimit-Limit: {} (enforced: {rate}/s){}",
         announced.as_deref().unwrap_or("(none)"),
@@ -559,7 +576,9 @@ fn pacing(args: &Args) {
                             (client.clone(), op.clone(), left.clone(), done.clone(), failures.clone());
                         s.spawn(move || {
                             while start.elapsed() < deadline
-                                && left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
+                                && left
+                                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                                    .is_ok()
                             {
                                 match op.send_blocking(&client) {
                                     Ok(_) => done.lock().unwrap().push(start.elapsed()),
@@ -598,7 +617,9 @@ fn pacing(args: &Args) {
                             tokio::spawn(async move {
                                 while start.elapsed() < deadline
                                     && left
-                                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                                            n.checked_sub(1)
+                                        })
                                         .is_ok()
                                 {
                                     match op.send_async(&client).await {
@@ -654,7 +675,10 @@ fn pacing(args: &Args) {
 /// A token issued by the emulator, handed to the engine as if an earlier call had fetched it.
 fn warm_token(sandbox: &Sandbox) -> amazon_business_core::lwa::AccessToken {
     let token = sandbox.issue_token();
-    amazon_business_core::lwa::AccessToken::new(token.into(), std::time::SystemTime::now() + Duration::from_secs(3600))
+    amazon_business_core::lwa::AccessToken::new(
+        token.into(),
+        std::time::SystemTime::now() + Duration::from_secs(3600),
+    )
 }
 
 fn write_pacing_csv(runs: &[PacingRun]) {
@@ -695,12 +719,7 @@ fn draw_pacing(runs: &[PacingRun], rate: f64, burst: f64, scale: f64) {
         .y_label_area_size(56)
         .build_cartesian_2d(0.0..xmax, 0.0..ymax)
         .unwrap();
-    chart
-        .configure_mesh()
-        .x_desc("seconds since the first call")
-        .y_desc("calls completed")
-        .draw()
-        .unwrap();
+    chart.configure_mesh().x_desc("seconds since the first call").y_desc("calls completed").draw().unwrap();
     chart
         .draw_series(LineSeries::new([(0.0, burst), (xmax, burst + rate * xmax)], BLACK.stroke_width(2)))
         .unwrap()
@@ -840,7 +859,8 @@ fn cold(args: &Args) {
     {
         let sandbox = Sandbox::builder().spawn().unwrap();
         let client =
-            amazon_business_blocking::Client::new(config(&sandbox.base_url(), &sandbox.lwa_url(), false)).unwrap();
+            amazon_business_blocking::Client::new(config(&sandbox.base_url(), &sandbox.lwa_url(), false))
+                .unwrap();
         let barrier = Barrier::new(n);
         let ok = AtomicUsize::new(0);
         let t = Instant::now();
@@ -869,7 +889,8 @@ fn cold(args: &Args) {
         let sandbox = Sandbox::builder().spawn().unwrap();
         let rt = runtime(2);
         let client = rt.block_on(async {
-            amazon_business_async::Client::new(config(&sandbox.base_url(), &sandbox.lwa_url(), false)).unwrap()
+            amazon_business_async::Client::new(config(&sandbox.base_url(), &sandbox.lwa_url(), false))
+                .unwrap()
         });
         let t = Instant::now();
         let ok = rt.block_on(async {

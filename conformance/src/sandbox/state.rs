@@ -164,7 +164,15 @@ impl Shared {
         state: State,
         started: u64,
     ) -> Shared {
-        Shared { config, consent, documents: Default::default(), operations, seq: AtomicU64::new(0), started, state: Mutex::new(state) }
+        Shared {
+            config,
+            consent,
+            documents: Default::default(),
+            operations,
+            seq: AtomicU64::new(0),
+            started,
+            state: Mutex::new(state),
+        }
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
