@@ -62,6 +62,7 @@
 
 mod api;
 pub mod consent;
+mod documents;
 mod faults;
 mod lwa;
 mod matching;
@@ -87,6 +88,7 @@ use matching::{match_template, RequestParts};
 use state::{Config, Credentials, Shared, State};
 
 pub use api::usage_plan;
+pub use documents::{realistic_report_gzip, DOCUMENT_PREFIX};
 pub use faults::{parse_fault_arg, Fault, RetryAfter, Route};
 pub use lwa::LWA_PATH;
 pub use pages::{paginated_operations, CONTINUATION_PAGES};

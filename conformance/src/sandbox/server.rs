@@ -77,6 +77,9 @@ impl fmt::Display for Hangup {
 impl std::error::Error for Hangup {}
 
 async fn serve(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<AnswerBody>, Hangup> {
+    if let Some(document) = shared.documents.get(req.uri().path()) {
+        return Ok(document_response(document));
+    }
     let (parts, body) = req.into_parts();
     let body = match body.collect().await {
         Ok(collected) => collected.to_bytes().to_vec(),
@@ -128,6 +131,21 @@ fn respond(answer: Answer, make: impl FnOnce(Vec<u8>) -> AnswerBody) -> Response
             response.headers_mut().append(name, value);
         }
     }
+    response
+}
+
+/// A registered document, streamed in 64 KiB slices of the shared bytes (no copies).
+fn document_response(document: Bytes) -> Response<AnswerBody> {
+    let len = document.len() as u64;
+    let steps = (0..document.len())
+        .step_by(64 * 1024)
+        .map(|at| Step::Data(document.slice(at..document.len().min(at + 64 * 1024))))
+        .collect();
+    let mut response = Response::new(AnswerBody { steps, exact: Some(len) });
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/octet-stream"),
+    );
     response
 }
 

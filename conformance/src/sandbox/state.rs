@@ -148,6 +148,8 @@ pub(crate) struct Shared {
     pub config: Config,
     /// The consent leg of onboarding, with its own lock.
     pub consent: ConsentLeg,
+    /// Large documents served as is (see `documents.rs`).
+    pub documents: super::documents::Documents,
     pub operations: Vec<OperationSpec>,
     seq: AtomicU64,
     started: u64,
@@ -162,7 +164,15 @@ impl Shared {
         state: State,
         started: u64,
     ) -> Shared {
-        Shared { config, consent, operations, seq: AtomicU64::new(0), started, state: Mutex::new(state) }
+        Shared {
+            config,
+            consent,
+            documents: Default::default(),
+            operations,
+            seq: AtomicU64::new(0),
+            started,
+            state: Mutex::new(state),
+        }
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
