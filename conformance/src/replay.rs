@@ -311,6 +311,12 @@ macro_rules! typed_ops_impl {
                 match self { $(TypedOp::$variant(op) => op.request(cx),)* }
             }
 
+            /// Parses a 2xx response into the typed output and drops it (what a caller of the
+            /// typed API pays, without [`TypedOp::parse`]'s rendering back to JSON).
+            pub fn decode(&self, response: &http::Response<Vec<u8>>) -> Result<(), Error> {
+                match self { $(TypedOp::$variant(op) => op.parse(response).map(|out| { std::hint::black_box(&out); }),)* }
+            }
+
             /// Parses a 2xx response into the typed output, then renders it as JSON.
             pub fn parse(&self, response: &http::Response<Vec<u8>>) -> Result<Value, Error> {
                 match self { $(TypedOp::$variant(op) => to_value(self.id(), op.parse(response)?),)* }

@@ -443,6 +443,8 @@ discriminated_union! {
 
 pub use super::common::PhysicalAddress;
 
+pub use super::common::{Charge, ChargeCategory, ChargeType};
+
 /// What delivering the cart to an address would cost (model `EstimatedTotalPurchaseCostResult`).
 ///
 /// Either `charges` or `rejection_artifacts` has entries, never both.
@@ -453,49 +455,6 @@ pub struct EstimatedTotalPurchaseCostResult {
     pub charges: Vec<Charge>,
     /// Why no estimate could be made.
     pub rejection_artifacts: Vec<RejectionArtifact>,
-}
-
-string_enum! {
-    /// What a charge pays for (`Charge.category`).
-    pub enum ChargeCategory {
-        /// The items themselves.
-        Subtotal = "SUBTOTAL",
-        /// Delivery.
-        Shipping = "SHIPPING",
-        /// Gift wrapping.
-        GiftWrap = "GIFT_WRAP",
-        /// A fee for the payment method.
-        PaymentMethodFee = "PAYMENT_METHOD_FEE",
-        /// An export fee.
-        ExportFee = "EXPORT_FEE",
-        /// Anything else.
-        Other = "OTHER",
-    }
-}
-
-string_enum! {
-    /// Whether a charge is a price, a tax or a discount (`Charge.type`).
-    pub enum ChargeType {
-        /// The price before tax and discounts.
-        Principal = "PRINCIPAL",
-        /// Tax.
-        Tax = "TAX",
-        /// A discount.
-        Discount = "DISCOUNT",
-    }
-}
-
-/// One part of an estimated cost (model `Charge`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Charge {
-    /// How much.
-    pub amount: Money,
-    /// What it pays for.
-    pub category: ChargeCategory,
-    /// Price, tax or discount.
-    #[serde(rename = "type")]
-    pub charge_type: ChargeType,
 }
 
 fn check_quantity(op: &'static str, field: &str, quantity: i64) -> Result<(), ValidationError> {

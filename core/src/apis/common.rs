@@ -8,7 +8,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::ValidationError;
-use crate::types::DateTime;
+use crate::types::{DateTime, Money};
 use crate::wire::validate;
 
 /// A postal address (model `PhysicalAddress`, identical in the Cart and Ordering models;
@@ -242,4 +242,48 @@ impl<'de> Deserialize<'de> for DateTimeValue {
 
         deserializer.deserialize_any(DateTimeValueVisitor)
     }
+}
+
+string_enum! {
+    /// What a charge pays for (`Charge.category`, shared by the Cart and Ordering APIs).
+    pub enum ChargeCategory {
+        /// The items themselves.
+        Subtotal = "SUBTOTAL",
+        /// Delivery.
+        Shipping = "SHIPPING",
+        /// Gift wrapping.
+        GiftWrap = "GIFT_WRAP",
+        /// A fee for the payment method.
+        PaymentMethodFee = "PAYMENT_METHOD_FEE",
+        /// An export fee.
+        ExportFee = "EXPORT_FEE",
+        /// Anything else.
+        Other = "OTHER",
+    }
+}
+
+string_enum! {
+    /// Whether a charge is a price, a tax or a discount (`Charge.type`).
+    pub enum ChargeType {
+        /// The price before tax and discounts.
+        Principal = "PRINCIPAL",
+        /// Tax.
+        Tax = "TAX",
+        /// A discount.
+        Discount = "DISCOUNT",
+    }
+}
+
+/// One part of a cost: an amount, what it pays for and whether it is a price, tax or discount
+/// (model `Charge` of the Cart API, and of the Ordering API where it is an acceptance artifact).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Charge {
+    /// How much.
+    pub amount: Money,
+    /// What it pays for.
+    pub category: ChargeCategory,
+    /// Price, tax or discount.
+    #[serde(rename = "type")]
+    pub charge_type: ChargeType,
 }

@@ -780,6 +780,8 @@ pub struct RejectedItem {
 
 pub use super::common::DateTimeValue;
 
+pub use super::common::{Charge, ChargeCategory, ChargeType};
+
 /// An Amazon order ID (model `OrderIdentifier`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -804,49 +806,6 @@ pub struct DeliveryTimeRange {
 pub struct UnitPrice {
     /// The price.
     pub amount: Money,
-}
-
-string_enum! {
-    /// What a charge is for (`Charge.category`).
-    pub enum ChargeCategory {
-        /// Item prices.
-        Subtotal = "SUBTOTAL",
-        /// Shipping.
-        Shipping = "SHIPPING",
-        /// Gift wrapping.
-        GiftWrap = "GIFT_WRAP",
-        /// A fee for the payment method.
-        PaymentMethodFee = "PAYMENT_METHOD_FEE",
-        /// An export fee.
-        ExportFee = "EXPORT_FEE",
-        /// Anything else.
-        Other = "OTHER",
-    }
-}
-
-string_enum! {
-    /// What kind of amount a charge is (`Charge.type`).
-    pub enum ChargeType {
-        /// The amount itself.
-        Principal = "PRINCIPAL",
-        /// Tax on it.
-        Tax = "TAX",
-        /// A discount on it.
-        Discount = "DISCOUNT",
-    }
-}
-
-/// One charge of an order or item (model `Charge`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Charge {
-    /// The amount.
-    pub amount: Money,
-    /// What it is for.
-    pub category: ChargeCategory,
-    /// What kind of amount.
-    #[serde(rename = "type")]
-    pub charge_type: ChargeType,
 }
 
 /// Every accepted item was placed as an order (model `Signed`).
