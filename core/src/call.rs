@@ -721,6 +721,7 @@ pub fn api_error(
 }
 
 #[cfg(test)]
+#[path = "call/tests/proptests.rs"]
 mod proptests;
 #[cfg(test)]
 mod tests;

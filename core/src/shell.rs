@@ -4,7 +4,8 @@
 
 /// Generates, in a transport crate, the `Request<'c, O>` type (an operation bound to a
 /// client), `Client::from_env` (under the attributes given, e.g. a `cfg` for the default
-/// sender's feature) and the engine-only `Client` methods. It expects a `Client` struct with an
+/// sender's feature) and the engine-only `Client` methods. `from_env` reads variables through
+/// an `env_var(&str) -> Option<String>` function of the transport (core reads no environment). It expects a `Client` struct with an
 /// `engine: Engine` field and an `inner: Arc<_>` field in scope where it is invoked.
 #[doc(hidden)]
 #[macro_export]
@@ -15,7 +16,7 @@ macro_rules! client_shell {
             /// A client over the default sender, configured from `AB_*` environment variables
             /// (see [`Config::from_lookup`]($crate::Config::from_lookup)).
             pub fn from_env() -> Result<Client, $crate::Error> {
-                Client::new($crate::Config::from_lookup(|k| std::env::var(k).ok())?)
+                Client::new($crate::Config::from_lookup(env_var)?)
             }
         }
 

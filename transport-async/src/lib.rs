@@ -374,6 +374,12 @@ impl Client {
     }
 }
 
+/// Reads one environment variable, for `Client::from_env`.
+#[cfg(feature = "tokio")]
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 amazon_business_core::client_shell!(#[cfg(feature = "tokio")]);
 
 impl<'c, O> Request<'c, O>

@@ -283,6 +283,11 @@ impl Client {
     }
 }
 
+/// Reads one environment variable, for `Client::from_env`.
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 amazon_business_core::client_shell!();
 
 /// Iterator over the pages of a paginated operation; see [`Client::pages`].
