@@ -69,6 +69,7 @@
 
 use http::Method;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use crate::error::{Error, ValidationError};
 use crate::operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
@@ -101,13 +102,13 @@ string_enum! {
 }
 
 /// One page of cart summaries (model `CartDetailsResult`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CartDetailsResult {
     /// The carts on this page.
     pub cart_details_list: Vec<CartDetails>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -124,6 +125,7 @@ pub struct CartDetails {
 }
 
 /// A cart with its aggregate figures (model `Cart`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cart {
@@ -134,7 +136,6 @@ pub struct Cart {
     /// The kind of cart.
     pub cart_type: CartType,
     /// Aggregate figures such as the subtotal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
 }
 
@@ -174,6 +175,7 @@ pub struct CartItems {
 }
 
 /// One line of a cart (model `CartItem`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CartItem {
@@ -189,17 +191,14 @@ pub struct CartItem {
     /// Whether the item can currently be bought.
     pub is_item_available: bool,
     /// Price of one unit; includes tax where prices include tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<Money>,
     /// Price of one unit before tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exclusive_price: Option<Money>,
     /// When the line was added.
     pub added_to_cart_date: DateTimeValue,
     /// When the line last changed.
     pub modified_date: DateTimeValue,
     /// Extra information attached to the line, such as the catalog it came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Vec<MetadataAttribute>>,
 }
 
@@ -215,13 +214,13 @@ discriminated_union! {
 }
 
 /// The catalog a cart line comes from (model `CatalogMetadata`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogMetadata {
     /// The catalog's ID.
     pub catalog_id: String,
     /// The catalog's version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog_version: Option<String>,
 }
 
@@ -241,6 +240,7 @@ pub struct AddItemsRequest {
 }
 
 /// One item to add to a cart (model `AddItemRequest`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddItemRequest {
@@ -254,7 +254,6 @@ pub struct AddItemRequest {
     /// Your own reference for this line; Amazon echoes it in rejected items.
     pub external_id: String,
     /// Extra information to attach to the line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Vec<MetadataAttribute>>,
 }
 

@@ -34,6 +34,7 @@ use std::collections::BTreeMap;
 
 use http::Method;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use crate::error::{Error, ValidationError};
 use crate::operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
@@ -74,34 +75,29 @@ string_enum! {
 }
 
 /// A report and its processing state (model `Report`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// The marketplaces the report covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marketplace_ids: Option<Vec<String>>,
     /// The report's ID.
     pub report_id: String,
     /// The report type, e.g. `FEE_DISCOUNTS_REPORT`.
     pub report_type: String,
     /// Start of the period the report's data covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_start_time: Option<DateTime>,
     /// End of the period the report's data covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_end_time: Option<DateTime>,
     /// When the report was requested.
     pub created_time: DateTime,
     /// Where the report is in its processing.
     pub processing_status: ProcessingStatus,
     /// When processing began.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_start_time: Option<DateTime>,
     /// When processing ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_end_time: Option<DateTime>,
     /// The document to fetch with [`GetReportDocument`], once the report is done.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_document_id: Option<String>,
 }
 
@@ -112,30 +108,28 @@ pub type ReportList = Vec<Report>;
 pub type ReportOptions = BTreeMap<String, String>;
 
 /// One page of reports (model `GetReportsResponse`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetReportsResponse {
     /// The reports on this page.
     pub reports: ReportList,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// What report to create (model `CreateReportSpecification`), the body of [`CreateReport`].
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateReportSpecification {
     /// Report-type specific options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_options: Option<ReportOptions>,
     /// The report type.
     pub report_type: String,
     /// Start of the period to report on (Amazon's default: now).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_start_time: Option<DateTime>,
     /// End of the period to report on (Amazon's default: now).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_end_time: Option<DateTime>,
     /// The marketplaces to report on (1 to 25).
     pub marketplace_ids: Vec<String>,
@@ -150,6 +144,7 @@ pub struct CreateReportResponse {
 }
 
 /// Where to download a report's document (model `ReportDocument`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportDocument {
@@ -158,7 +153,6 @@ pub struct ReportDocument {
     /// A presigned download URL, valid for about five minutes.
     pub url: String,
     /// Set when the document's bytes are compressed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression_algorithm: Option<CompressionAlgorithm>,
 }
 

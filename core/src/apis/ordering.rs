@@ -119,6 +119,7 @@ use std::collections::BTreeMap;
 use http::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
 use crate::error::{ApiError, Error, ValidationError};
 use crate::operation::{Operation, Probed, RequestContext, Role, UsagePlan};
@@ -542,13 +543,13 @@ pub struct TrialMode {}
 pub struct PriceSuppressionDirective {}
 
 /// Extra named values for the buyer's processing (model `Auxiliary`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Auxiliary {
     /// The values by name (at most 30).
     // The model's `required` names `auxiliaryValues`, a property it does not declare; the
     // declared property `values` is therefore optional here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<AuxiliaryValues>,
 }
 
@@ -853,6 +854,7 @@ pub struct CarrierTrackingNumber {
 }
 
 /// Carrier and delivery window of a package (model `PackageTrackingAttribute`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PackageTrackingAttribute {
@@ -861,7 +863,6 @@ pub struct PackageTrackingAttribute {
     /// When delivery is expected.
     pub delivery_date_range: DeliveryDateRange,
     /// Amazon's package ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_id: Option<String>,
 }
 
@@ -936,6 +937,7 @@ pub struct BrokenUnitPriceExpectation {
 }
 
 /// Charges are above the expected bound (model `BrokenChargeExpectation`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BrokenChargeExpectation {
@@ -944,7 +946,6 @@ pub struct BrokenChargeExpectation {
     /// The actual amount.
     pub actual_amount: Money,
     /// Which charges were summed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<ChargeSource>>,
 }
 

@@ -24,6 +24,7 @@
 
 use http::Method;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use crate::error::Error;
 use crate::operation::{Operation, RequestContext, Role, UsagePlan};
@@ -47,6 +48,7 @@ pub struct GetPackageTrackingDetailsResponse {
 }
 
 /// Status, promise, carrier and history of a package (model `PackageTrackingDetails`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PackageTrackingDetails {
@@ -55,72 +57,62 @@ pub struct PackageTrackingDetails {
     /// The delivery promise as shown to the buyer, in the requested locale.
     pub localized_delivery_promise: String,
     /// When delivery is (or was) expected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_window: Option<TimeWindow>,
     /// Who carries the package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_details: Option<CarrierDetails>,
     /// Scan events, most recent first as Amazon sends them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_tracking_events: Option<Vec<PackageTrackingEvent>>,
     /// Milestones reached (ordered, shipped, out for delivery, delivered).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_milestones: Option<Vec<PackageMilestone>>,
 }
 
 /// A span of time whose start may be unknown (model `TimeWindow`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TimeWindow {
     /// Start of the window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<DateTime>,
     /// End of the window.
     pub end_date: DateTime,
 }
 
 /// The carrier of a package (model `CarrierDetails`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CarrierDetails {
     /// The carrier's name in the requested locale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localized_carrier_name: Option<String>,
     /// The carrier's tracking number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_tracking_id: Option<String>,
 }
 
 /// One scan event of a package (model `PackageTrackingEvent`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PackageTrackingEvent {
     /// What happened, in the requested locale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localized_description: Option<String>,
     /// The day it happened, as display text (e.g. `Tuesday, April 29`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localized_event_date: Option<String>,
     /// The time it happened, as display text (e.g. `12:15 PM`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localized_event_time: Option<String>,
     /// Where it happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<EventLocation>,
 }
 
 /// Where a scan event happened (model `EventLocation`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EventLocation {
     /// City.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State or province.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 

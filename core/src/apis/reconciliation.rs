@@ -65,6 +65,7 @@ use std::collections::BTreeMap;
 use http::Method;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_with::skip_serializing_none;
 
 use crate::error::{Error, ErrorEntry, ValidationError};
 use crate::operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
@@ -81,13 +82,13 @@ const USAGE_PLAN: UsagePlan = UsagePlan::new(2.0, 10);
 // ---------------------------------------------------------------------------------------------
 
 /// One page of transactions (model `TransactionsResponse`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionsResponse {
     /// The transactions on this page.
     pub transactions: Vec<Transaction>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -104,76 +105,58 @@ string_enum! {
 }
 
 /// A payment transaction: a charge or a refund (model `Transaction`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Transaction {
     /// The marketplace the transaction belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marketplace_id: Option<String>,
     /// When the transaction happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_date: Option<DateTime>,
     /// When the transaction entered the feed (what the date range filters on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feed_date: Option<DateTime>,
     /// Charge, refund or over-refund.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<TransactionType>,
     /// The transaction's ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// The reference shown on the payment instrument's statement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_identifier: Option<String>,
     /// Tax rate applied to shipping, as text (e.g. `"0.00"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ship_tax_rate: Option<String>,
     /// Tax rate applied to gift wrapping, as text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_wrap_tax_rate: Option<String>,
     /// The legal entity that made the purchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_entity_name: Option<String>,
     /// The buying group that made the purchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchasing_customer_group_name: Option<String>,
     /// The invoice the transaction pays.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// The amount charged (or authorised, when not settled yet) or refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
     /// The kind of payment instrument.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_instrument_type: Option<String>,
     /// Last four digits of the payment instrument.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_instrument_last4_digits: Option<String>,
     /// Who bought.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer: Option<Customer>,
     /// Who paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<Customer>,
     /// Related transactions (e.g. the charge a refund reverses).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_transaction_details: Option<Vec<AssociatedTransactionDetail>>,
     /// The order lines the transaction covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_line_items: Option<Vec<TransactionLineItem>>,
 }
 
 /// A person in a transaction (model `Customer`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     /// Amazon's account ID for the person.
     pub id: String,
     /// The person's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The person's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
@@ -186,78 +169,56 @@ pub struct AssociatedTransactionDetail {
 }
 
 /// The part of a transaction that belongs to one order line (model `TransactionLineItem`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionLineItem {
     /// Why the line was refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason: Option<String>,
     /// The line's total.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<Money>,
     /// The item price part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principal_amount: Option<Money>,
     /// Shipping charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_charge: Option<Money>,
     /// Regulatory fees charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regulatory_fee: Option<Money>,
     /// Gift wrapping charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_wrapping_charge: Option<Money>,
     /// Discounts (negative).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Money>,
     /// Tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<Money>,
     /// Price of one unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<Money>,
     /// Tax rate, as text (e.g. `"0.00"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<String>,
     /// Amazon's order ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// UN Standard Products and Services Code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspsc: Option<String>,
     /// The order line's ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_line_item_id: Option<String>,
     /// The buyer's purchase order number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_number: Option<String>,
     /// The buyer's purchase order line reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_line_item_id: Option<String>,
     /// The product's ASIN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asin: Option<String>,
     /// The product's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_title: Option<String>,
     /// Number of units.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_quantity: Option<i64>,
     /// The shipment the line went out in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_id: Option<String>,
     /// When that shipment left.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_date: Option<DateTime>,
     /// The seller's legal name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_legal_name: Option<String>,
     /// The budget the purchase was charged to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// Checkout fields such as GL code or cost centre, by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_order_info: Option<BTreeMap<String, String>>,
 }
 
@@ -363,6 +324,7 @@ impl<'de> Deserialize<'de> for InvoicePaymentDetailResult {
 }
 
 /// The payment details of one invoice (model `SuccessInvoicePaymentDetailResult`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SuccessInvoicePaymentDetailResult {
@@ -370,12 +332,12 @@ pub struct SuccessInvoicePaymentDetailResult {
     pub invoice_id: String,
     /// Its payment status and due date.
     // Required in the model, but the sandbox example's SUCCESS result has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_details: Option<PaymentDetails>,
 }
 
 /// Why one invoice's payment details could not be retrieved (model
 /// `FailedInvoicePaymentDetailResult`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FailedInvoicePaymentDetailResult {
@@ -383,7 +345,6 @@ pub struct FailedInvoicePaymentDetailResult {
     pub invoice_id: String,
     /// What went wrong.
     // Required in the model, but the sandbox example's ERROR result has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorEntry>,
 }
 
@@ -466,6 +427,7 @@ string_enum! {
 }
 
 /// An invoice or credit memo (model `InvoiceDetail`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceDetail {
@@ -474,43 +436,30 @@ pub struct InvoiceDetail {
     /// When it was issued.
     pub invoice_date: DateTime,
     /// The consolidated invoice it is part of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoice_details: Option<ConsolidatedInvoiceDetails>,
     /// Invoice or credit memo.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_type: Option<InvoiceType>,
     /// For a credit memo, the invoice it credits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_invoice_number: Option<String>,
     /// For a credit memo, when the credited invoice was issued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_invoice_date: Option<DateTime>,
     /// Who issued the document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_issuer: Option<InvoiceIssuerDetail>,
     /// The billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_to_address: Option<PhysicalAddress>,
     /// The seller.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_information: Option<MerchantDetail>,
     /// When the order was placed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_date: Option<DateTime>,
     /// ISO 4217 currency of the totals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// The document's total, as text (e.g. `"1751.00"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_total: Option<String>,
     /// Tax by rate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<Vec<TaxDetail>>,
     /// The items billed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_data_items: Option<Vec<TransactionDataItem>>,
     /// Fees billed on the whole document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<Vec<InvoiceLevelFeeDetail>>,
 }
 
@@ -524,6 +473,7 @@ pub struct ConsolidatedInvoiceDetails {
 
 /// A business named on an invoice, as seller (model `MerchantDetail`) or issuer (model
 /// `InvoiceIssuerDetail`, the same shape).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MerchantDetail {
@@ -531,7 +481,6 @@ pub struct MerchantDetail {
     pub name: String,
     /// Its tax or company registration number.
     // Required in the model, but every sandbox example omits it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
 }
 
@@ -539,35 +488,29 @@ pub struct MerchantDetail {
 pub type InvoiceIssuerDetail = MerchantDetail;
 
 /// A postal address (model `PhysicalAddress`, which extends model `Address`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PhysicalAddress {
     /// The kind of address (from model `Address`).
     // Required in the model, but the sandbox examples omit it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
     /// The addressee's full name.
     pub full_name: String,
     /// A phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// A company name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// First address line.
     pub address_line1: String,
     /// Second address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// Third address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line3: Option<String>,
     /// City.
     // Required in the model, but the sandbox examples omit it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State, prefecture or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_or_region: Option<String>,
     /// Postal code.
     pub postal_code: String,
@@ -590,6 +533,7 @@ pub struct TaxDetail {
 }
 
 /// One item billed on an invoice (model `TransactionDataItem`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionDataItem {
@@ -612,7 +556,6 @@ pub struct TransactionDataItem {
     pub total_amount: Money,
     /// Discount on the item.
     // Required in the model, but every sandbox example omits it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Money>,
     /// How the item splits over order lines.
     pub apportionment: Vec<LineItemApportionmentDetail>,
@@ -652,6 +595,7 @@ string_enum! {
 }
 
 /// A fee on one invoice item (model `LineItemLevelFeeDetail`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LineItemLevelFeeDetail {
@@ -662,7 +606,6 @@ pub struct LineItemLevelFeeDetail {
     /// Discount on the fee.
     // Required in the model; the invoice-level twin of this field is missing from a sandbox
     // example, so a missing discount must not fail the whole response here either.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Money>,
     /// How the fee splits over order lines.
     pub apportionment: Vec<LineItemLevelFeeApportionmentDetail>,
@@ -685,6 +628,7 @@ pub struct LineItemLevelFeeApportionmentDetail {
 }
 
 /// A fee on a whole invoice (model `InvoiceLevelFeeDetail`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceLevelFeeDetail {
@@ -694,7 +638,6 @@ pub struct InvoiceLevelFeeDetail {
     pub tax: TaxDetail,
     /// Discount on the fee.
     // Required in the model, but the sandbox example omits it on invoice `JP25EF9G0FUI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Money>,
     /// How the fee splits.
     pub apportionment: Vec<InvoiceLevelFeeApportionmentDetail>,

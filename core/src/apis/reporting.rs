@@ -72,6 +72,7 @@ use std::hash::Hash;
 
 use http::Method;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use crate::error::{Error, ValidationError};
 use crate::operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
@@ -184,6 +185,7 @@ pub struct Charge {
 }
 
 /// Where and when an order was placed (model `OrderMetadata`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderMetadata {
@@ -192,7 +194,6 @@ pub struct OrderMetadata {
     /// Amazon's order ID.
     pub order_id: String,
     /// The country the order was placed in, as Amazon spells it (`US`, `UK`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
@@ -214,17 +215,18 @@ pub struct ShipmentMetadata {
 }
 
 /// A person in a report (model `Customer`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     /// The person's name.
     pub name: String,
     /// The person's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
 /// The product bought on a line (model `ProductDetails`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductDetails {
@@ -245,7 +247,6 @@ pub struct ProductDetails {
     /// Manufacturer name from the seller.
     pub manufacturer_name: String,
     /// Serial numbers of the units.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial_numbers: Option<Vec<String>>,
 }
 
@@ -262,17 +263,16 @@ pub struct Unspsc {
 
 /// One page of order reports (model `GetOrderReportsResponse`; model
 /// `GetOrderReportsByPurchaseOrderNumberResponse` has the same shape).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetOrderReportsResponse {
     /// The orders on this page.
     pub orders_report: Vec<OrderReport>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// How many orders this page holds.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
@@ -282,29 +282,25 @@ pub struct GetOrderReportsResponse {
 pub type GetOrderReportsByPurchaseOrderNumberResponse = GetOrderReportsResponse;
 
 /// An order with its totals (model `OrderReport`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderReport {
     /// Order ID, date and country.
     pub order_metadata: OrderMetadata,
     /// The buyer's purchase order number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_number: Option<String>,
     /// The order's amounts by kind.
     pub charges: Vec<Charge>,
     /// Where the order stands.
     pub order_status: OrderStatus,
     /// Who placed the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buying_customer: Option<Customer>,
     /// The buying group it came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer_group: Option<BuyerGroupDetails>,
     /// Checkout fields such as GL code or cost centre, by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_order_info: Option<BTreeMap<String, String>>,
     /// Who approved it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver_details: Option<ApproverDetails>,
 }
 
@@ -316,11 +312,11 @@ pub struct BuyerGroupDetails {
 }
 
 /// Who approved an order (model `ApproverDetails`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApproverDetails {
     /// The last approver.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_order_approver_customer: Option<Customer>,
 }
 
@@ -329,21 +325,21 @@ pub struct ApproverDetails {
 // ---------------------------------------------------------------------------------------------
 
 /// One page of order line item reports (model `GetOrderLineItemReportsResponse`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetOrderLineItemReportsResponse {
     /// The order lines on this page.
     pub order_line_items_report: Vec<OrderLineItemReport>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// How many order lines this page holds.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
 /// One line of an order (model `OrderLineItemReport`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderLineItemReport {
@@ -352,33 +348,25 @@ pub struct OrderLineItemReport {
     /// The line's ID.
     pub order_line_item_id: String,
     /// The buyer's purchase order number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_number: Option<String>,
     /// The buyer's purchase order line number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_line_item_number: Option<String>,
     /// The product.
     pub product_details: ProductDetails,
     /// Price of one unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<Money>,
     /// Number of units.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// The line's amounts by kind.
     pub charges: Vec<Charge>,
     /// Tax exemption applied to the line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exemption: Option<TaxExemption>,
     /// Discount programme applied to the line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_program: Option<PricingProgram>,
     /// Sustainability certifications of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sustainability: Option<Sustainability>,
     /// The merchant that sold it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller: Option<Seller>,
 }
 
@@ -406,18 +394,18 @@ pub struct PricingProgram {
 }
 
 /// Sustainability certifications (model `Sustainability`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Sustainability {
     /// The certification category, e.g. `Climate Pledge Friendly`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certification_category: Option<String>,
     /// The certifications held.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certification_types: Option<Vec<String>>,
 }
 
 /// The merchant that sold a line (model `Seller`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Seller {
@@ -426,23 +414,21 @@ pub struct Seller {
     /// The merchant's main address.
     pub primary_address: Address,
     /// The merchant's credentials (e.g. small business).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<SellerCredentials>,
 }
 
 /// A postal address (model `Address`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     /// First address line.
     pub address_line1: String,
     /// Second address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
     pub city: String,
     /// State or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_or_region: Option<String>,
     /// Postal code.
     pub postal_code: String,
@@ -451,37 +437,35 @@ pub struct Address {
 }
 
 /// A seller's credentials (model `SellerCredentials`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SellerCredentials {
     /// The credentials' names.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
     /// Their certificates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<CredentialDetail>>,
 }
 
 /// One of a seller's certificates (model `CredentialDetail`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialDetail {
     /// The certificate's name.
     pub certificate_type: String,
     /// Who issued it and until when it holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certifying_agencies_details: Option<Vec<CertifyingAgencyDetail>>,
 }
 
 /// An agency that issued a certificate (model `CertifyingAgencyDetail`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CertifyingAgencyDetail {
     /// The agency's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency_name: Option<String>,
     /// When the certificate expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_expiration_date: Option<DateTimeValue>,
 }
 
@@ -490,21 +474,21 @@ pub struct CertifyingAgencyDetail {
 // ---------------------------------------------------------------------------------------------
 
 /// One page of shipment reports (model `GetShipmentReportsResponse`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetShipmentReportsResponse {
     /// The shipments on this page.
     pub shipments_report: Vec<ShipmentReport>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// How many shipments this page holds.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
 /// A shipment of an order (model `ShipmentReport`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShipmentReport {
@@ -513,7 +497,6 @@ pub struct ShipmentReport {
     /// Shipment ID and date.
     pub shipment_metadata: ShipmentMetadata,
     /// The buyer's purchase order number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_number: Option<String>,
     /// Where the shipment stands.
     pub shipment_status: ShipmentStatus,
@@ -522,11 +505,11 @@ pub struct ShipmentReport {
     /// The shipment's amounts by kind.
     pub charges: Vec<Charge>,
     /// Delivery status and expected date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_info: Option<DeliveryInfo>,
 }
 
 /// A shipping address (model `ShippingAddress`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShippingAddress {
@@ -535,12 +518,10 @@ pub struct ShippingAddress {
     /// First address line.
     pub address_line1: String,
     /// Second address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
     pub city: String,
     /// State or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_or_region: Option<String>,
     /// Postal code.
     pub postal_code: String,
@@ -563,21 +544,21 @@ pub struct DeliveryInfo {
 // ---------------------------------------------------------------------------------------------
 
 /// One page of shipment line item reports (model `GetShipmentLineItemReportsResponse`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetShipmentLineItemReportsResponse {
     /// The shipment lines on this page.
     pub shipment_line_items_report: Vec<ShipmentLineItemReport>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// How many shipment lines this page holds.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
 /// One order line within a shipment (model `ShipmentLineItemReport`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShipmentLineItemReport {
@@ -586,12 +567,10 @@ pub struct ShipmentLineItemReport {
     /// Shipment ID and date.
     pub shipment_metadata: ShipmentMetadata,
     /// The buyer's purchase order number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_number: Option<String>,
     /// The order line's ID.
     pub order_line_item_id: String,
     /// The buyer's purchase order line number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_line_item_number: Option<String>,
     /// The product.
     pub product_details: ProductDetails,
@@ -599,16 +578,12 @@ pub struct ShipmentLineItemReport {
     pub charges: Vec<Charge>,
     /// Number of units shipped.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// The carrier's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_name: Option<String>,
     /// The packages the line travels in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packages: Option<Vec<Package>>,
     /// Whether the buyer has received the items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiving_info: Option<ReceivingInfo>,
 }
 
@@ -623,13 +598,13 @@ pub struct Package {
 }
 
 /// The buyer's receipt of a line's items (model `ReceivingInfo`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReceivingInfo {
     /// Who received them.
     pub customer: Customer,
     /// When they were received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<DateTimeValue>,
     /// Whether all, some or none arrived.
     pub status: ReceivingStatus,

@@ -44,6 +44,7 @@ use std::collections::BTreeMap;
 
 use http::Method;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use crate::error::Error;
 use crate::operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
@@ -59,13 +60,13 @@ const USAGE_PLAN: UsagePlan = UsagePlan::new(0.5, 10);
 // ---------------------------------------------------------------------------------------------
 
 /// One page of orders (model `OrdersOutput`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrdersOutput {
     /// The orders on this page.
     pub orders: Vec<Order>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// How many orders this page holds.
     // The model gives no integer format; i64 holds any value Amazon could send.
@@ -92,6 +93,7 @@ string_enum! {
 
 /// An order with its totals and, on request, its line items, shipments and charges
 /// (model `Order`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Order {
@@ -125,17 +127,15 @@ pub struct Order {
     /// What was charged in total.
     pub order_net_total: Money,
     /// The line items, when asked for with `includeLineItems`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// The shipments, when asked for with `includeShipments`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipments: Option<Vec<Shipment>>,
     /// The charges, when asked for with `includeCharges`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charges: Option<Vec<Charge>>,
 }
 
 /// A payment taken for an order (model `Charge`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Charge {
@@ -149,21 +149,19 @@ pub struct Charge {
     pub payment_instrument_type: String,
     /// Last four digits of the card used.
     // Required in the model, but the model also says it is null for Pay by Invoice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_instrument_last4_digits: Option<String>,
 }
 
 /// A person involved in a purchase (model `Customer`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     /// Deprecated by Amazon; always an empty string (the sandbox sends a placeholder).
     pub id: String,
     /// The person's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The person's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
@@ -233,26 +231,24 @@ pub struct LineItem {
 }
 
 /// The merchant that sold a line item (model `Seller`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Seller {
     /// The merchant's name.
     pub seller_name: String,
     /// The merchant's main address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_primary_address: Option<SellerAddress>,
     /// Deprecated by Amazon: use `seller_primary_address.city`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_city: Option<String>,
     /// Deprecated by Amazon: use `seller_primary_address.state`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_state: Option<String>,
     /// Deprecated by Amazon: use `seller_primary_address.postal_code`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_postal_code: Option<String>,
 }
 
 /// A seller's postal address (model `SellerAddress`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SellerAddress {
@@ -260,7 +256,6 @@ pub struct SellerAddress {
     pub address_line1: String,
     /// Second address line (suite, floor…).
     // Required in the model, but the sandbox example sends `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
     pub city: String,
@@ -273,25 +268,24 @@ pub struct SellerAddress {
 }
 
 /// One of a seller's certificates (model `SellerCredentialDetails`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SellerCredentialDetails {
     /// The certificate's name.
     pub certificate_type: String,
     /// Who issued it and until when it holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certifying_agencies_details: Option<Vec<SellerCertifyingAgenciesDetails>>,
 }
 
 /// An agency that issued a seller's certificate (model `SellerCertifyingAgenciesDetails`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SellerCertifyingAgenciesDetails {
     /// The issuing agency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certifying_agency_name: Option<String>,
     /// When the certificate expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_expiration_date: Option<DateTime>,
 }
 
@@ -304,6 +298,7 @@ string_enum! {
 }
 
 /// A shipment of an order (model `Shipment`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Shipment {
@@ -331,7 +326,6 @@ pub struct Shipment {
     /// The carrier's name.
     pub carrier_name: String,
     /// Where it was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Address>,
 }
 
@@ -358,6 +352,7 @@ pub struct DeliveryInformation {
 }
 
 /// A shipping address (model `Address`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
@@ -366,7 +361,6 @@ pub struct Address {
     /// Second address line (suite, floor…).
     // Required in the model, but the identical `SellerAddress.addressLine2` comes as `null` in
     // the sandbox example; a missing second line must not fail a whole page of orders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
     pub city: String,

@@ -25,6 +25,7 @@
 
 use http::Method;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use crate::error::{Error, ValidationError};
 use crate::operation::{Operation, RequestContext, Role, UsagePlan};
@@ -121,6 +122,7 @@ impl BusinessGroupIdentifier {
 }
 
 /// The body of [`CreateBusinessUserAccount`] (model `CreateBusinessUserAccountRequest`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateBusinessUserAccountRequest {
@@ -133,7 +135,6 @@ pub struct CreateBusinessUserAccountRequest {
     /// The country of the business account (`UK` on the wire for [`Country::GB`]).
     pub region: Country,
     /// Notifications Amazon should not send to the new user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_types_to_suppress: Option<Vec<NotificationType>>,
 }
 
