@@ -949,7 +949,7 @@ impl Operation for GetEstimatedTotalPurchaseCost {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{dec, t, without_nulls};
+    use crate::apis::test_support::{dec, example, example_response, t, without_nulls};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
 
@@ -995,26 +995,21 @@ mod tests {
         }
     }
 
-    fn check_error_example(op: &'static str, example: &str, details: &str) {
-        let errors: ErrorList = parse_json(op, example.as_bytes()).unwrap();
+    /// Checks the recorded 400 example `id`: its error list decodes and is written back unchanged.
+    fn check_error_example(id: &str, details: &str) {
+        let ex = example(id);
+        assert_eq!(ex["status"], 400);
+        let text = example_response(id);
+        let errors: ErrorList = parse_json(ex["operation"].as_str().unwrap(), text.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, "INVALID_REQUEST_PARAMETER");
         assert_eq!(errors.errors[0].details.as_deref(), Some(details));
-        assert_round_trip(&errors, example);
-    }
-
-    fn missing_error(name: &str, request_kind: &str) -> String {
-        format!(
-            r#"{{"errors":[{{"code":"INVALID_REQUEST_PARAMETER","details":"Please provide the required parameter ({name}) in the {request_kind}.","message":"The required request parameter is missing: {name}."}}]}}"#
-        )
+        assert_round_trip(&errors, &text);
     }
 
     const ITEMS_PREFIX: &str =
         "https://sandbox.na.business-api.amazon.com/cart/2025-04-30/carts/cart-123/items";
 
     // --- listCarts ---------------------------------------------------------------------------
-
-    const LIST_CARTS_200: &str =
-        r#"{"cartDetailsList":[{"cartType":"DEFAULT","id":"cart-123","region":"US"}]}"#;
 
     #[test]
     fn list_carts_sandbox_200() {
@@ -1024,13 +1019,14 @@ mod tests {
         assert_eq!(req.uri(), "https://sandbox.na.business-api.amazon.com/cart/2025-04-30/carts?region=US");
         assert_eq!(req.headers()[USER_EMAIL_HEADER], "buyer@example.com");
         assert!(req.body().is_empty());
-        let out = op.parse(&response(200, LIST_CARTS_200)).unwrap();
+        let recorded = example_response("listCarts-200-0");
+        let out = op.parse(&response(200, &recorded)).unwrap();
         assert_eq!(out.cart_details_list[0].id, "cart-123");
         assert_eq!(out.cart_details_list[0].region, Country::US);
         assert_eq!(out.cart_details_list[0].cart_type, CartType::Default);
         assert_eq!(out.next_page_token, None);
         assert!(op.next_page(&out).is_none());
-        assert_round_trip(&out, LIST_CARTS_200);
+        assert_round_trip(&out, &recorded);
     }
 
     #[test]
@@ -1042,8 +1038,7 @@ mod tests {
         let req = build_with(&ListCarts::new(), Marketplace::UnitedKingdom).unwrap();
         assert_eq!(req.uri().query(), Some("region=UK"));
         check_error_example(
-            "listCarts",
-            &missing_error("region", "request"),
+            "listCarts-400-0",
             "Please provide the required parameter (region) in the request.",
         );
     }
@@ -1074,7 +1069,7 @@ mod tests {
     #[test]
     fn list_carts_next_page_repeats_the_request_with_the_token() {
         let op = ListCarts::new().page_size(2);
-        let mut out = op.parse(&response(200, LIST_CARTS_200)).unwrap();
+        let mut out = op.parse(&response(200, &example_response("listCarts-200-0"))).unwrap();
         out.next_page_token = Some("tok=1".into());
         let next = op.next_page(&out).expect("a token means another page");
         assert_eq!(next.current_page_token(), Some("tok=1"));
@@ -1088,13 +1083,6 @@ mod tests {
 
     // --- getCart -----------------------------------------------------------------------------
 
-    const GET_CART_200: &str = r#"{
-      "attributes": [{"amount": {"amount": 70, "currencyCode": "USD"}, "attributeType": "SubTotal"}],
-      "cartType": "DEFAULT",
-      "id": "cart-123",
-      "region": "US"
-    }"#;
-
     #[test]
     fn get_cart_sandbox_200() {
         let op = GetCart::new("cart-123");
@@ -1105,7 +1093,8 @@ mod tests {
             "https://sandbox.na.business-api.amazon.com/cart/2025-04-30/carts/cart-123?region=US"
         );
         assert!(req.headers().get(USER_EMAIL_HEADER).is_none());
-        let cart = op.parse(&response(200, GET_CART_200)).unwrap();
+        let recorded = example_response("getCart-200-0");
+        let cart = op.parse(&response(200, &recorded)).unwrap();
         assert_eq!(cart.id, "cart-123");
         assert_eq!(cart.cart_type, CartType::Default);
         let attributes = cart.attributes.as_ref().unwrap();
@@ -1118,7 +1107,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(attributes[0].type_name(), Some("SubTotal"));
-        assert_round_trip(&cart, GET_CART_200);
+        assert_round_trip(&cart, &recorded);
     }
 
     #[test]
@@ -1127,29 +1116,20 @@ mod tests {
         assert_eq!(v.field, "cartId");
         assert_eq!(v.operation, "getCart");
         check_error_example(
-            "getCart",
-            &missing_error("cartId", "request"),
+            "getCart-400-0",
             "Please provide the required parameter (cartId) in the request.",
         );
     }
 
     // --- getItems ----------------------------------------------------------------------------
 
-    const GET_ITEMS_200: &str = r#"{"items":[
-      {"addedToCartDate":"2024-07-10T15:00:00.000Z","buyingOptionIdentifier":"BuyingOptionIdentifier1",
-       "isItemAvailable":true,"itemId":"Id1","modifiedDate":"2024-07-10T15:00:00.000Z",
-       "price":{"amount":30,"currencyCode":"USD"},"productIdentifier":"ProductIdentifier1","quantity":2},
-      {"addedToCartDate":"2024-07-10T15:00:00.000Z","buyingOptionIdentifier":"BuyingOptionIdentifier2",
-       "isItemAvailable":true,"itemId":"Id2","modifiedDate":"2024-07-15T20:00:00.000Z",
-       "price":{"amount":40,"currencyCode":"USD"},"productIdentifier":"ProductIdentifier2","quantity":2}
-    ]}"#;
-
     #[test]
     fn get_items_sandbox_200() {
         let op = GetItems::new("cart-123");
         assert_eq!(uri(&op), format!("{ITEMS_PREFIX}?region=US"));
         assert_eq!(build(&op).unwrap().method(), Method::GET);
-        let out = op.parse(&response(200, GET_ITEMS_200)).unwrap();
+        let recorded = example_response("getItems-200-0");
+        let out = op.parse(&response(200, &recorded)).unwrap();
         let second = &out.items[1];
         assert_eq!(second.item_id, "Id2");
         assert_eq!(second.quantity, 2);
@@ -1159,7 +1139,7 @@ mod tests {
         assert_eq!(second.price.as_ref().unwrap().amount.value(), dec("40"));
         assert_eq!(second.tax_exclusive_price, None);
         // Re-serialised, the date comes back in UTC with `Z` and no empty fraction.
-        let mut expected: Value = serde_json::from_str(GET_ITEMS_200).unwrap();
+        let mut expected: Value = serde_json::from_str(&recorded).unwrap();
         for item in expected["items"].as_array_mut().unwrap() {
             for key in ["addedToCartDate", "modifiedDate"] {
                 let s = item[key].as_str().unwrap().replace(".000Z", "Z");
@@ -1173,19 +1153,12 @@ mod tests {
     fn get_items_sandbox_400_is_refused_client_side() {
         assert_eq!(validation(build(&GetItems::new(" ")).unwrap_err()).field, "cartId");
         check_error_example(
-            "getItems",
-            &missing_error("cartId", "request"),
+            "getItems-400-0",
             "Please provide the required parameter (cartId) in the request.",
         );
     }
 
     // --- addItems ----------------------------------------------------------------------------
-
-    const ADD_ITEMS_200: &str = r#"{"items":[
-      {"addedToCartDate":"2024-07-10T15:00:00Z","buyingOptionIdentifier":"BuyingOptionIdentifier1",
-       "isItemAvailable":true,"itemId":"Id1","modifiedDate":"2024-07-10T15:00:00Z",
-       "price":{"amount":30,"currencyCode":"USD"},"productIdentifier":"ProductIdentifier1","quantity":1}
-    ],"rejectedItems":[]}"#;
 
     #[test]
     fn add_items_sandbox_200() {
@@ -1196,17 +1169,15 @@ mod tests {
         let req = build(&op).unwrap();
         assert_eq!(req.method(), Method::POST);
         assert_eq!(req.uri(), &format!("{ITEMS_PREFIX}?region=US")[..]);
-        assert_eq!(
-            body_json(&req),
-            json!({"items": [{"buyingOptionIdentifier": "BuyingOptionIdentifier1", "externalId": "client-item-001",
-                              "productIdentifier": "ProductIdentifier1", "quantity": 1}]})
-        );
-        // The recorded dates carry `.000`; the same instants are compared in `Z` form here.
-        let out = op.parse(&response(200, &ADD_ITEMS_200.replace("00Z", "00.000Z"))).unwrap();
+        let ex = example("addItems-200-0");
+        assert_eq!(body_json(&req), ex["body"]);
+        let recorded = example_response("addItems-200-0");
+        let out = op.parse(&response(200, &recorded)).unwrap();
         assert_eq!(out.items[0].added_to_cart_date.date, t("2024-07-10T15:00:00Z"));
         assert_eq!(out.items[0].price.as_ref().unwrap().amount.value(), dec("30"));
         assert!(out.rejected_items.is_empty());
-        assert_round_trip(&out, ADD_ITEMS_200);
+        // The recorded dates carry `.000`; they are written back in `Z` form without it.
+        assert_round_trip(&out, &recorded.replace(".000Z", "Z"));
     }
 
     #[test]
@@ -1218,8 +1189,7 @@ mod tests {
         let op = AddItems::new("cart-123", [AddItemRequest::new("P", "B", 1, "")]);
         assert_eq!(validation(build(&op).unwrap_err()).field, "items[0].externalId");
         check_error_example(
-            "addItems",
-            &missing_error("productIdentifier", "add items request"),
+            "addItems-400-0",
             "Please provide the required parameter (productIdentifier) in the add items request.",
         );
     }
@@ -1262,24 +1232,19 @@ mod tests {
 
     // --- modifyItems -------------------------------------------------------------------------
 
-    const MODIFY_ITEMS_200: &str = r#"{"items":[
-      {"addedToCartDate":"2024-07-10T15:00:00Z","buyingOptionIdentifier":"BuyingOptionIdentifier1",
-       "isItemAvailable":true,"itemId":"cId1","modifiedDate":"2024-07-10T15:00:00Z",
-       "price":{"amount":30,"currencyCode":"USD"},"productIdentifier":"ProductIdentifier1","quantity":3}
-    ],"rejectedItems":[]}"#;
-
     #[test]
     fn modify_items_sandbox_200() {
         let op = ModifyItems::new("cart-123", [ModifyItemRequest::new("cId1", 3)]);
         let req = build(&op).unwrap();
         assert_eq!(req.method(), Method::PATCH);
         assert_eq!(req.uri(), &format!("{ITEMS_PREFIX}?region=US")[..]);
-        assert_eq!(body_json(&req), json!({"items": [{"itemId": "cId1", "quantity": 3}]}));
-        let out = op.parse(&response(200, &MODIFY_ITEMS_200.replace("00Z", "00.000Z"))).unwrap();
+        assert_eq!(body_json(&req), example("modifyItems-200-0")["body"]);
+        let recorded = example_response("modifyItems-200-0");
+        let out = op.parse(&response(200, &recorded)).unwrap();
         assert_eq!(out.items[0].quantity, 3);
         assert_eq!(out.items[0].modified_date.date, t("2024-07-10T15:00:00Z"));
         assert_eq!(out.items[0].price.as_ref().unwrap().amount.value(), dec("30"));
-        assert_round_trip(&out, MODIFY_ITEMS_200);
+        assert_round_trip(&out, &recorded.replace(".000Z", "Z"));
     }
 
     #[test]
@@ -1291,8 +1256,7 @@ mod tests {
         assert_eq!(v.field, "items[0].quantity");
         assert!(v.message.contains("at least 1"), "{v}");
         check_error_example(
-            "modifyItems",
-            &missing_error("quantity", "modify items request"),
+            "modifyItems-400-0",
             "Please provide the required parameter (quantity) in the modify items request.",
         );
     }
@@ -1324,20 +1288,12 @@ mod tests {
     fn delete_items_sandbox_400_is_refused_client_side() {
         assert_eq!(validation(build(&DeleteItems::new("")).unwrap_err()).field, "cartId");
         check_error_example(
-            "deleteItems",
-            &missing_error("cartId", "request"),
+            "deleteItems-400-0",
             "Please provide the required parameter (cartId) in the request.",
         );
     }
 
     // --- getEstimatedTotalPurchaseCost -------------------------------------------------------
-
-    const ESTIMATE_200: &str = r#"{"charges":[
-      {"amount":{"amount":123,"currencyCode":"USD"},"category":"SUBTOTAL","type":"PRINCIPAL"},
-      {"amount":{"amount":10,"currencyCode":"USD"},"category":"SHIPPING","type":"PRINCIPAL"},
-      {"amount":{"amount":12.3,"currencyCode":"USD"},"category":"SUBTOTAL","type":"TAX"},
-      {"amount":{"amount":1.2,"currencyCode":"USD"},"category":"SHIPPING","type":"TAX"}
-    ],"rejectionArtifacts":[]}"#;
 
     fn seattle() -> PhysicalAddress {
         PhysicalAddress::new("cart user", "307 Boren Ave", "Seattle", "98101", "US").state_or_region("WA")
@@ -1352,13 +1308,9 @@ mod tests {
             req.uri(),
             "https://sandbox.na.business-api.amazon.com/cart/2025-04-30/carts/cart-123/totalPurchaseCostEstimations?region=US"
         );
-        assert_eq!(
-            body_json(&req),
-            json!({"address": {"addressLine1": "307 Boren Ave", "addressType": "PhysicalAddress", "city": "Seattle",
-                               "countryCode": "US", "fullName": "cart user", "postalCode": "98101",
-                               "stateOrRegion": "WA"}})
-        );
-        let out = op.parse(&response(200, ESTIMATE_200)).unwrap();
+        assert_eq!(body_json(&req), example("getEstimatedTotalPurchaseCost-200-0")["body"]);
+        let recorded = example_response("getEstimatedTotalPurchaseCost-200-0");
+        let out = op.parse(&response(200, &recorded)).unwrap();
         assert_eq!(out.charges.len(), 4);
         assert_eq!(out.charges[2].amount.amount.value(), dec("12.3"));
         assert_eq!(out.charges[2].category, ChargeCategory::Subtotal);
@@ -1366,7 +1318,7 @@ mod tests {
         assert_eq!(out.charges[1].category, ChargeCategory::Shipping);
         assert_eq!(out.charges[1].charge_type, ChargeType::Principal);
         assert!(out.rejection_artifacts.is_empty());
-        assert_round_trip(&out, ESTIMATE_200);
+        assert_round_trip(&out, &recorded);
     }
 
     #[test]
@@ -1377,8 +1329,7 @@ mod tests {
         let v = validation(build(&GetEstimatedTotalPurchaseCost::new("cart-123", address)).unwrap_err());
         assert_eq!(v.field, "address.fullName");
         check_error_example(
-            "getEstimatedTotalPurchaseCost",
-            &missing_error("address", "request"),
+            "getEstimatedTotalPurchaseCost-400-0",
             "Please provide the required parameter (address) in the request.",
         );
     }

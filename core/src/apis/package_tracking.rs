@@ -237,7 +237,7 @@ impl Operation for GetPackageTrackingDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::normalized;
+    use crate::apis::test_support::{example_response, normalized};
     use crate::error::{ErrorList, ValidationError};
     use crate::place::Marketplace;
     use url::Url;
@@ -275,54 +275,6 @@ mod tests {
         }
     }
 
-    const EXAMPLE_200: &str = r#"{
-      "packageTrackingDetails": {
-        "trackingStatus": "DELIVERED",
-        "localizedDeliveryPromise": "Delivered April 29",
-        "deliveryWindow": {"endDate": "2025-04-29T19:15:23Z"},
-        "carrierDetails": {
-          "localizedCarrierName": "Delivery by Amazon",
-          "carrierTrackingId": "TBA321021468276"
-        },
-        "packageTrackingEvents": [
-          {
-            "localizedDescription": "Package delivered near the front door or porch.",
-            "localizedEventDate": "Tuesday, April 29",
-            "localizedEventTime": "12:15 PM",
-            "location": {"city": "Bellevue", "country": "US"}
-          },
-          {
-            "localizedDescription": "Package is out for delivery.",
-            "localizedEventDate": "Tuesday, April 29",
-            "localizedEventTime": "10:50 AM",
-            "location": {"city": "Kent", "country": "US"}
-          },
-          {
-            "localizedDescription": "Package being processed at carrier facility.",
-            "localizedEventDate": "Tuesday, April 29",
-            "localizedEventTime": "6:39 AM",
-            "location": {"city": "Kent", "country": "US"}
-          },
-          {
-            "localizedDescription": "Package arrived at a carrier facility.",
-            "localizedEventDate": "Tuesday, April 29",
-            "localizedEventTime": "6:34 AM",
-            "location": {"city": "Kent", "country": "US"}
-          },
-          {
-            "localizedDescription": "Package left the shipper facility.",
-            "localizedEventDate": "Tuesday, April 29"
-          }
-        ],
-        "packageMilestones": [
-          {"milestoneType": "DELIVERED", "milestoneWindow": {"endDate": "2025-04-29T12:15:23.101-07:00"}},
-          {"milestoneType": "OUT_FOR_DELIVERY", "milestoneWindow": {"endDate": "2025-04-29T00:00:00-07:00"}},
-          {"milestoneType": "SHIPPED", "milestoneWindow": {"endDate": "2025-04-29T05:27:59-07:00"}},
-          {"milestoneType": "ORDERED", "milestoneWindow": {"endDate": "2025-04-28T23:06:38-07:00"}}
-        ]
-      }
-    }"#;
-
     #[test]
     fn sandbox_200() {
         let op = GetPackageTrackingDetails::new("114-2589187-9801025", "401971789238301", "1")
@@ -332,7 +284,8 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/ab-tracking/2025-07-02/orders/114-2589187-9801025/shipments/401971789238301/packages/1?locale=en-US&region=US"
         );
-        let out = op.parse(&response(EXAMPLE_200)).unwrap().package_tracking_details;
+        let example = example_response("getPackageTrackingDetails-200-0");
+        let out = op.parse(&response(&example)).unwrap().package_tracking_details;
         assert_eq!(out.tracking_status, "DELIVERED");
         assert_eq!(out.localized_delivery_promise, "Delivered April 29");
         let window = out.delivery_window.unwrap();
@@ -357,8 +310,8 @@ mod tests {
         assert_eq!(delivered, DateTime::parse("2025-04-29T19:15:23.101Z").unwrap());
         assert_eq!(delivered.to_rfc3339(), "2025-04-29T19:15:23.101Z");
 
-        let parsed = op.parse(&response(EXAMPLE_200)).unwrap();
-        assert_round_trip(&parsed, EXAMPLE_200);
+        let parsed = op.parse(&response(&example)).unwrap();
+        assert_round_trip(&parsed, &example);
     }
 
     #[test]
@@ -374,18 +327,10 @@ mod tests {
         let e = validation(&uri(&GetPackageTrackingDetails::new("o", "s", "p").locale("")).unwrap_err());
         assert_eq!(e.field, "locale");
 
-        let example = r#"{
-          "errors": [
-            {
-              "code": "INVALID_REQUEST_PARAMETER",
-              "message": "The required request parameters are missing: orderId, shipmentId, packageId.",
-              "details": "Please provide the required parameters (orderId, shipmentId, packageId) in the request."
-            }
-          ]
-        }"#;
+        let example = example_response("getPackageTrackingDetails-400-0");
         let errors: ErrorList = parse_json(GetPackageTrackingDetails::ID, example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, "INVALID_REQUEST_PARAMETER");
-        assert_round_trip(&errors, example);
+        assert_round_trip(&errors, &example);
     }
 
     #[test]

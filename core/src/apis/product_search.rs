@@ -2168,7 +2168,7 @@ impl Operation for GetOffersByOfferIds {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{dec, without_nulls};
+    use crate::apis::test_support::{dec, example, without_nulls};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use crate::types::AmountForm;
@@ -2177,13 +2177,6 @@ mod tests {
     use url::Url;
 
     const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
-    const FIXTURES: &str = include_str!("../../../conformance/fixtures/examples.json");
-
-    /// The recorded example `id` from the extracted fixtures.
-    fn example(id: &str) -> Value {
-        let all: Vec<Value> = serde_json::from_str(FIXTURES).unwrap();
-        all.into_iter().find(|e| e["id"] == id).unwrap_or_else(|| panic!("no example {id}"))
-    }
 
     fn build_with<O: Operation>(op: &O, marketplace: Marketplace) -> Result<http::Request<Vec<u8>>, Error> {
         let base = Url::parse(SANDBOX).unwrap();

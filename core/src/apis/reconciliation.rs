@@ -899,7 +899,7 @@ impl Operation for GetInvoiceDetailsByOrderLineItems {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{dec, normalized, t};
+    use crate::apis::test_support::{dec, example, example_response, normalized, t};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use crate::types::AmountForm;
@@ -944,10 +944,13 @@ mod tests {
         assert_eq!(normalized(serde_json::to_value(parsed).unwrap()), expected);
     }
 
-    fn check_errors(example: &str, code: &str) {
+    /// Checks the recorded 400 example `id`: its error list decodes and is written back unchanged.
+    fn check_errors(id: &str, code: &str) {
+        assert_eq!(example(id)["status"], 400);
+        let example = example_response(id);
         let errors: ErrorList = parse_json("test", example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, code);
-        assert_round_trip(&errors, example);
+        assert_round_trip(&errors, &example);
     }
 
     fn validation(err: &Error) -> ValidationError {
@@ -966,7 +969,8 @@ mod tests {
             get_uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reconciliation/2021-01-08/transactions?feedStartDate=2020-07-09T00%3A00%3A00Z&feedEndDate=2020-08-01T00%3A00%3A00Z"
         );
-        let out = op.parse(&response(TRANSACTIONS_200)).unwrap();
+        let example = example_response("getTransactions-200-0");
+        let out = op.parse(&response(&example)).unwrap();
         assert_eq!(out.next_page_token, None);
         let tx = &out.transactions[0];
         assert_eq!(tx.transaction_type, Some(TransactionType::Charge));
@@ -990,7 +994,7 @@ mod tests {
         assert_eq!(line.purchase_order_number.as_deref(), Some(""));
         assert_eq!(line.business_order_info.as_ref().unwrap()["GL code"], "535-office");
         assert_eq!(line.refund_reason, None);
-        assert_round_trip(&out, TRANSACTIONS_200);
+        assert_round_trip(&out, &example);
     }
 
     #[test]
@@ -1001,7 +1005,7 @@ mod tests {
         assert!(err.contains("RFC 3339"), "{err}");
         // Its offset-less end date is read as UTC and would go out with a `Z`.
         assert_eq!(t("2020-08-01T00:00:00").to_rfc3339(), "2020-08-01T00:00:00Z");
-        check_errors(TRANSACTIONS_400, "INVALID_REQUEST_PARAMETER");
+        check_errors("getTransactions-400-0", "INVALID_REQUEST_PARAMETER");
     }
 
     #[test]
@@ -1038,9 +1042,10 @@ mod tests {
             uri,
             "https://sandbox.na.business-api.amazon.com/reconciliation/2021-01-08/invoices/batch/paymentDetails"
         );
-        assert_eq!(body, serde_json::json!({"invoiceIds": ["JP218PV8HMOI", "1XQX-T4VG-9939"]}));
+        assert_eq!(body, example("getBatchInvoicePaymentDetails-200-0")["body"]);
 
-        let out = op.parse(&response(PAYMENT_DETAILS_200)).unwrap();
+        let example = example_response("getBatchInvoicePaymentDetails-200-0");
+        let out = op.parse(&response(&example)).unwrap();
         let results = &out.invoice_payment_details_results;
         assert_eq!(results.len(), 2);
         match &results[0] {
@@ -1060,7 +1065,7 @@ mod tests {
         assert_eq!(results[0].result_type(), InvoicePaymentResultType::Success);
         assert_eq!(results[1].result_type(), InvoicePaymentResultType::Error);
         assert_eq!(results[1].invoice_id(), Some("1XQX-T4VG-9939"));
-        assert_round_trip(&out, PAYMENT_DETAILS_200);
+        assert_round_trip(&out, &example);
     }
 
     #[test]
@@ -1069,8 +1074,8 @@ mod tests {
         let op = GetBatchInvoicePaymentDetails::new(["INVALID_INVOICE_ID"]);
         let (uri, body) = post(&op).unwrap();
         assert!(uri.ends_with("/reconciliation/2021-01-08/invoices/batch/paymentDetails"));
-        assert_eq!(body, serde_json::json!({"invoiceIds": ["INVALID_INVOICE_ID"]}));
-        check_errors(PAYMENT_DETAILS_400, "INVALID_REQUEST_PARAMETER");
+        assert_eq!(body, example("getBatchInvoicePaymentDetails-400-0")["body"]);
+        check_errors("getBatchInvoicePaymentDetails-400-0", "INVALID_REQUEST_PARAMETER");
     }
 
     #[test]
@@ -1139,15 +1144,10 @@ mod tests {
         ]);
         let (uri, body) = post(&op).unwrap();
         assert_eq!(uri, "https://sandbox.na.business-api.amazon.com/reconciliation/2021-01-08/invoices");
-        assert_eq!(
-            body,
-            serde_json::json!({"orderLineItems": [
-                {"orderId": "503-0807783-5846230", "orderLineItemId": "6172301145805", "shipmentId": "Dps13nXXc"},
-                {"orderId": "250-9059274-9386231", "orderLineItemId": "6172160940605", "shipmentId": "DZms0yvhc"}
-            ]})
-        );
+        assert_eq!(body, example("getInvoiceDetailsByOrderLineItems-200-0")["body"]);
 
-        let out = op.parse(&response(INVOICES_200)).unwrap();
+        let example = example_response("getInvoiceDetailsByOrderLineItems-200-0");
+        let out = op.parse(&response(&example)).unwrap();
         let lines = &out.invoice_details_by_order_line_items;
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0].order_line_item.order_line_item_id, "6172160940605");
@@ -1189,7 +1189,7 @@ mod tests {
         // Invoice JP25EF9G0FUI's shipping fee has no discount.
         let no_discount = &lines[1].invoice_details[0].fees.as_ref().unwrap()[0];
         assert_eq!(no_discount.discount, None);
-        assert_round_trip(&out, INVOICES_200);
+        assert_round_trip(&out, &example);
     }
 
     #[test]
@@ -1206,7 +1206,7 @@ mod tests {
             matches!(err.as_ref(), Error::Validation(v) if v.field == "orderLineItems[0].orderLineItemId"),
             "{err}"
         );
-        check_errors(INVOICES_400, "INVALID_REQUEST_PARAMETER");
+        check_errors("getInvoiceDetailsByOrderLineItems-400-0", "INVALID_REQUEST_PARAMETER");
     }
 
     #[test]
@@ -1271,884 +1271,12 @@ mod tests {
 
     #[test]
     fn decode_errors_name_the_path() {
-        let bad = TRANSACTIONS_200.replace("\"2021-05-12T20:44:21.791Z\"", "\"yesterday\"");
+        let bad = example_response("getTransactions-200-0")
+            .replace("\"2021-05-12T20:44:21.791Z\"", "\"yesterday\"");
         let err = GetTransactions::resume("x").parse(&response(&bad)).unwrap_err();
         match err {
             Error::Decode(d) => assert_eq!(d.path, "transactions[0].feedDate"),
             other => panic!("{other:?}"),
         }
     }
-
-    /// Response of the `getTransactions` 200 sandbox example.
-    const TRANSACTIONS_200: &str = r#"{
-      "transactions": [
-        {
-          "marketplaceId": "ATVPDKIKX0DER",
-          "transactionDate": "2020-04-03T16:59:18.768Z",
-          "feedDate": "2021-05-12T20:44:21.791Z",
-          "transactionType": "CHARGE",
-          "transactionId": "1x47pVc03Ffs71cjjCct",
-          "chargeIdentifier": "RA5RE0N60",
-          "shipTaxRate": "0.00",
-          "giftWrapTaxRate": "0.00",
-          "legalEntityName": "May ProdInv",
-          "invoiceNumber": "JP218PV8HMOI",
-          "amount": {
-            "currencyCode": "USD",
-            "amount": "5.99"
-          },
-          "paymentInstrumentType": "PayStation",
-          "buyer": {
-            "id": "amzn1.account.3KXYF4ES2JQB4XSQ3WJXEMTUNF2GINLRMZYGCNTDNB2TGN32NFQR3RAADVPCS56Y226EN5QTGEQSLWPB3G5573CD7JWWZJ3CAXWP53A",
-            "name": "jared",
-            "email": "kozjared+b2b@amazon.com"
-          },
-          "payer": {
-            "id": "amzn1.account.3KXYF4ES2JQB4XSQ3WJXEMTUNF2GINLRMZYGCNTDNB2TGN32NFQR3RAADVPCS56Y226EN5QTGEQSLWPB3G5573CD7JWWZJ3CAXWP53A",
-            "name": "jared",
-            "email": "kozjared+b2b@amazon.com"
-          },
-          "associatedTransactionDetails": [
-            {
-              "associatedTransactionId": "ONf39R7NmjIh9247YJ34"
-            }
-          ],
-          "transactionLineItems": [
-            {
-              "totalAmount": {
-                "currencyCode": "USD",
-                "amount": "5.99"
-              },
-              "principalAmount": {
-                "currencyCode": "USD",
-                "amount": "5.99"
-              },
-              "shippingCharge": {
-                "currencyCode": "USD",
-                "amount": "2.99"
-              },
-              "discount": {
-                "currencyCode": "USD",
-                "amount": "-2.99"
-              },
-              "tax": {
-                "currencyCode": "USD",
-                "amount": "0.0"
-              },
-              "taxRate": "0.00",
-              "orderId": "114-1458190-2465828",
-              "unspsc": "44121700",
-              "orderLineItemId": "31208275451321",
-              "purchaseOrderNumber": "",
-              "asin": "B07T8K1HJG",
-              "productTitle": "Ticonderoga Neon Pencils, #2 Pre-Sharpened Wood Pencils with Erasers, 18-Count, 13018",
-              "itemQuantity": 1,
-              "shipmentId": "DhG3L9W23",
-              "shipmentDate": "2020-04-03T16:59:21Z",
-              "merchantLegalName": "Amazon.com Services LLC",
-              "businessOrderInfo": {
-                "GL code": "535-office",
-                "COVID-19 Related?": "No",
-                "Cost center": ""
-              }
-            }
-          ]
-        }
-      ]
-    }"#;
-
-    /// Response of the `getTransactions` 400 sandbox example.
-    const TRANSACTIONS_400: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "Input date [incorrectFormatDate] is not in the expected ISO8601 format."
-        }
-      ]
-    }"#;
-
-    /// Response of the `getBatchInvoicePaymentDetails` 200 sandbox example.
-    const PAYMENT_DETAILS_200: &str = r#"{
-      "invoicePaymentDetailsResults": [
-        {
-          "invoiceId": "JP218PV8HMOI",
-          "resultType": "SUCCESS"
-        },
-        {
-          "invoiceId": "1XQX-T4VG-9939",
-          "resultType": "ERROR"
-        }
-      ]
-    }"#;
-
-    /// Response of the `getBatchInvoicePaymentDetails` 400 sandbox example.
-    const PAYMENT_DETAILS_400: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "The request contains invalid parameters.",
-          "details": "The invoiceIds array must contain at least one invoice ID."
-        }
-      ]
-    }"#;
-
-    /// Response of the `getInvoiceDetailsByOrderLineItems` 200 sandbox example.
-    const INVOICES_200: &str = r#"{
-      "invoiceDetailsByOrderLineItems": [
-        {
-          "orderLineItem": {
-            "orderId": "250-9059274-9386231",
-            "orderLineItemId": "6172160940605",
-            "shipmentId": "DZms0yvhc"
-          },
-          "invoiceDetails": [
-            {
-              "invoiceNumber": "JP218PV8HMOI",
-              "invoiceDate": "2022-03-30T15:30:22.077Z",
-              "consolidatedInvoiceDetails": {
-                "invoiceNumber": "11XS-123S-XFA1"
-              },
-              "invoiceType": "STANDARD",
-              "invoiceIssuer": {
-                "name": "Mizuta"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "Mizuta"
-              },
-              "orderDate": "2022-03-29T18:46:51Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "1751.0",
-              "tax": [],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 1,
-                  "asin": "4863893469",
-                  "title": "ハリー・ポッターと呪いの子 第一部、第二部 特別リハーサル版 (ハリー・ポッターシリーズ)",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "159.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "1751.0"
-                  },
-                  "apportionment": [],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "61.0"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "61.0"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "0.0"
-                    }
-                  },
-                  "discount": {
-                    "currencyCode": "JPY",
-                    "amount": "-61.0"
-                  },
-                  "apportionment": []
-                }
-              ]
-            },
-            {
-              "invoiceNumber": "JP22E0VEIAJGKI",
-              "invoiceDate": "2022-03-30T15:30:22.077Z",
-              "invoiceType": "STANDARD",
-              "invoiceIssuer": {
-                "name": "アマゾンジャパン合同会社"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "アマゾンジャパン合同会社"
-              },
-              "orderDate": "2022-03-29T18:46:51Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "3267.0",
-              "tax": [],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 5,
-                  "asin": "B09DXP8C3Q",
-                  "title": "ショウワノート PUIPUIモルカー 文具パック 942865M02",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "99.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "3267.0"
-                  },
-                  "apportionment": [],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "182.0"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "182.0"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "0.0"
-                    }
-                  },
-                  "discount": {
-                    "currencyCode": "JPY",
-                    "amount": "-182.0"
-                  },
-                  "apportionment": []
-                }
-              ]
-            },
-            {
-              "invoiceNumber": "JP21UV8HMOC",
-              "invoiceDate": "2022-04-09T04:52:05.942Z",
-              "invoiceType": "CREDIT_MEMO",
-              "associatedInvoiceNumber": "JP218PV8HMOI",
-              "associatedInvoiceDate": "2022-03-30T15:30:22.077Z",
-              "invoiceIssuer": {
-                "name": "Mizuta"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "Mizuta"
-              },
-              "orderDate": "2022-03-29T18:46:51Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "1751.00",
-              "tax": [
-                {
-                  "rate": "0.1",
-                  "inclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1751.0"
-                  },
-                  "exclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1592.0"
-                  },
-                  "amount": {
-                    "currencyCode": "JPY",
-                    "amount": "159.0"
-                  }
-                }
-              ],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 1,
-                  "asin": "4863893469",
-                  "title": "ハリー・ポッターと呪いの子 第一部、第二部 特別リハーサル版 (ハリー・ポッターシリーズ)",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "159.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "1818.00"
-                  },
-                  "apportionment": [
-                    {
-                      "orderLineItemId": "6172160940605",
-                      "lineNumber": 1,
-                      "units": 1,
-                      "unitPrice": {
-                        "currencyCode": "JPY",
-                        "amount": "1592.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "159.0"
-                      }
-                    }
-                  ],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "73.00"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "61.00"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "12.00"
-                    }
-                  },
-                  "discount": {
-                    "currencyCode": "JPY",
-                    "amount": "-67.00"
-                  },
-                  "apportionment": [
-                    {
-                      "taxExclusiveFee": {
-                        "currencyCode": "JPY",
-                        "amount": "61.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "6.0"
-                      }
-                    }
-                  ]
-                }
-              ]
-            },
-            {
-              "invoiceNumber": "JP2SRUXAJGKC",
-              "invoiceDate": "2022-04-09T04:52:05.942Z",
-              "invoiceType": "CREDIT_MEMO",
-              "associatedInvoiceNumber": "JP22E0VEIAJGKI",
-              "associatedInvoiceDate": "2022-03-30T15:30:22.077Z",
-              "invoiceIssuer": {
-                "name": "アマゾンジャパン合同会社"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "アマゾンジャパン合同会社"
-              },
-              "orderDate": "2022-03-29T18:46:51Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "2178.00",
-              "tax": [
-                {
-                  "rate": "0.1",
-                  "inclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "2178.0"
-                  },
-                  "exclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1980.0"
-                  },
-                  "amount": {
-                    "currencyCode": "JPY",
-                    "amount": "198.0"
-                  }
-                }
-              ],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 2,
-                  "asin": "B09DXP8C3Q",
-                  "title": "ショウワノート PUIPUIモルカー 文具パック 942865M02",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "99.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "2311.00"
-                  },
-                  "apportionment": [
-                    {
-                      "orderLineItemId": "6172160940645",
-                      "lineNumber": 1,
-                      "units": 2,
-                      "unitPrice": {
-                        "currencyCode": "JPY",
-                        "amount": "990.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "99.0"
-                      }
-                    }
-                  ],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "145.00"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "121.00"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "24.00"
-                    }
-                  },
-                  "discount": {
-                    "currencyCode": "JPY",
-                    "amount": "-133.00"
-                  },
-                  "apportionment": [
-                    {
-                      "taxExclusiveFee": {
-                        "currencyCode": "JPY",
-                        "amount": "121.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "12.0"
-                      }
-                    }
-                  ]
-                }
-              ]
-            },
-            {
-              "invoiceNumber": "JP2SPSMAJGKC",
-              "invoiceDate": "2022-04-09T01:43:15.233Z",
-              "invoiceType": "CREDIT_MEMO",
-              "associatedInvoiceNumber": "JP22E0VEIAJGKI",
-              "associatedInvoiceDate": "2022-03-30T15:30:22.077Z",
-              "invoiceIssuer": {
-                "name": "アマゾンジャパン合同会社"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "アマゾンジャパン合同会社"
-              },
-              "orderDate": "2022-03-29T18:46:51Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "1089.00",
-              "tax": [
-                {
-                  "rate": "0.1",
-                  "inclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1089.0"
-                  },
-                  "exclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "990.0"
-                  },
-                  "amount": {
-                    "currencyCode": "JPY",
-                    "amount": "99.0"
-                  }
-                }
-              ],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 1,
-                  "asin": "B09DXP8C3Q",
-                  "title": "ショウワノート PUIPUIモルカー 文具パック 942865M02",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "99.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "1156.00"
-                  },
-                  "apportionment": [
-                    {
-                      "orderLineItemId": "6172160940645",
-                      "lineNumber": 1,
-                      "units": 1,
-                      "unitPrice": {
-                        "currencyCode": "JPY",
-                        "amount": "990.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "99.0"
-                      }
-                    }
-                  ],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "73.00"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "61.00"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "12.00"
-                    }
-                  },
-                  "discount": {
-                    "currencyCode": "JPY",
-                    "amount": "-67.00"
-                  },
-                  "apportionment": [
-                    {
-                      "taxExclusiveFee": {
-                        "currencyCode": "JPY",
-                        "amount": "61.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "6.0"
-                      }
-                    }
-                  ]
-                }
-              ]
-            }
-          ]
-        },
-        {
-          "orderLineItem": {
-            "orderId": "503-0807783-5846230",
-            "orderLineItemId": "6172301145805",
-            "shipmentId": "Dps13nXXc"
-          },
-          "invoiceDetails": [
-            {
-              "invoiceNumber": "JP25EF9G0FUI",
-              "invoiceDate": "2022-04-01T08:48:53.158Z",
-              "invoiceType": "STANDARD",
-              "invoiceIssuer": {
-                "name": "Shenzhen Sepo Supply Chain Co., LTD"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "Shenzhen Sepo Supply Chain Co., LTD"
-              },
-              "orderDate": "2022-03-29T19:19:55Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "1409.0",
-              "tax": [
-                {
-                  "rate": "0.1",
-                  "inclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1409.0"
-                  },
-                  "exclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1281.0"
-                  },
-                  "amount": {
-                    "currencyCode": "JPY",
-                    "amount": "128.0"
-                  }
-                }
-              ],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 1,
-                  "asin": "B09D2J8ZMD",
-                  "title": "60個 風船 バルーン ゴム風船 誕生日 飾り付け 吹雪入れ風船 誕生日会 バースデー 卒業 開店 記念日 結婚式 お祝",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "JPY",
-                    "amount": "999.0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "JPY",
-                    "amount": "908"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "91.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "999.0"
-                  },
-                  "apportionment": [
-                    {
-                      "orderLineItemId": "6172301145805",
-                      "lineNumber": 1,
-                      "units": 1,
-                      "unitPrice": {
-                        "currencyCode": "JPY",
-                        "amount": "908.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "91.0"
-                      }
-                    }
-                  ],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "410.0"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "373.0"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "37.0"
-                    }
-                  },
-                  "apportionment": [
-                    {
-                      "taxExclusiveFee": {
-                        "currencyCode": "JPY",
-                        "amount": "373.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "37.0"
-                      }
-                    }
-                  ]
-                }
-              ]
-            },
-            {
-              "invoiceNumber": "JP22C9G0FUC",
-              "invoiceDate": "2022-04-09T03:38:16.262Z",
-              "invoiceType": "CREDIT_MEMO",
-              "associatedInvoiceNumber": "JP25EF9G0FUI",
-              "associatedInvoiceDate": "2022-04-01T08:48:53.158Z",
-              "invoiceIssuer": {
-                "name": "Shenzhen Sepo Supply Chain Co., LTD"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "Shenzhen Sepo Supply Chain Co., LTD"
-              },
-              "orderDate": "2022-03-29T19:19:55Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "1409.00",
-              "tax": [
-                {
-                  "rate": "0.1",
-                  "inclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1409.0"
-                  },
-                  "exclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1281.0"
-                  },
-                  "amount": {
-                    "currencyCode": "JPY",
-                    "amount": "128.0"
-                  }
-                }
-              ],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 1,
-                  "asin": "B09D2J8ZMD",
-                  "title": "60個 風船 バルーン ゴム風船 誕生日 飾り付け 吹雪入れ風船 誕生日会 バースデー 卒業 開店 記念日 結婚式 お祝",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "JPY",
-                    "amount": "999.0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "JPY",
-                    "amount": "908"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "91.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "1409.00"
-                  },
-                  "apportionment": [
-                    {
-                      "orderLineItemId": "6172301145805",
-                      "lineNumber": 1,
-                      "units": 1,
-                      "unitPrice": {
-                        "currencyCode": "JPY",
-                        "amount": "908.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "91.0"
-                      }
-                    }
-                  ],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "410.00"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "373.00"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "37.00"
-                    }
-                  },
-                  "apportionment": [
-                    {
-                      "taxExclusiveFee": {
-                        "currencyCode": "JPY",
-                        "amount": "373.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "37.0"
-                      }
-                    }
-                  ]
-                }
-              ]
-            }
-          ]
-        }
-      ]
-    }"#;
-
-    /// Response of the `getInvoiceDetailsByOrderLineItems` 400 sandbox example.
-    const INVOICES_400: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "Missing required request parameters."
-        }
-      ]
-    }"#;
 }

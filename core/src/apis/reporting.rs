@@ -1222,7 +1222,7 @@ impl Paginated for GetShipmentLineItemReports {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{dec, normalized, t};
+    use crate::apis::test_support::{dec, example, example_response, normalized, t};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use crate::types::{AmountForm, Decimal};
@@ -1254,11 +1254,14 @@ mod tests {
         assert_eq!(normalized(serde_json::to_value(parsed).unwrap()), expected);
     }
 
-    fn check_errors(example: &str, code: &str) {
+    /// Checks the recorded 400 example `id`: its error list decodes and is written back unchanged.
+    fn check_errors(id: &str, code: &str) {
+        assert_eq!(example(id)["status"], 400);
+        let example = example_response(id);
         let errors: ErrorList = parse_json("test", example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, code);
         assert!(errors.errors[0].details.is_some());
-        assert_round_trip(&errors, example);
+        assert_round_trip(&errors, &example);
     }
 
     fn validation(err: &Error) -> ValidationError {
@@ -1307,18 +1310,18 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2025-06-09/orderReports?orderStartDate=2025-01-15T10%3A30%3A00Z&orderEndDate=2025-02-15T10%3A30%3A00Z&orderStatuses=CLOSED&region=US"
         );
-        let out = op.parse(&response(ORDER_REPORTS_200)).unwrap();
+        let out = op.parse(&response(&example_response("getOrderReports-200-0"))).unwrap();
         assert_eq!(out.next_page_token.as_deref(), Some("[nextPageToken]"));
         assert_eq!(out.size, None);
         check_order_report(&out.orders_report[0], "PO-2025-0123");
-        assert_round_trip(&out, ORDER_REPORTS_200);
+        assert_round_trip(&out, &example_response("getOrderReports-200-0"));
     }
 
     #[test]
     fn order_reports_sandbox_400_cannot_be_expressed() {
         // The example sends only orderEndDate; the typed API takes both dates as constructor
         // arguments, so a request without orderStartDate cannot be built.
-        check_errors(ORDER_REPORTS_400, "INVALID_REQUEST_PARAMETER");
+        check_errors("getOrderReports-400-0", "INVALID_REQUEST_PARAMETER");
     }
 
     #[test]
@@ -1326,7 +1329,7 @@ mod tests {
         let op = GetOrderReports::new(t("2025-01-15T10:30:00Z"), t("2025-02-15T10:30:00Z"))
             .order_statuses([OrderStatus::Closed, OrderStatus::PendingApproval])
             .region(Country::GB);
-        let mut out = op.parse(&response(ORDER_REPORTS_200)).unwrap();
+        let mut out = op.parse(&response(&example_response("getOrderReports-200-0"))).unwrap();
         out.next_page_token = Some("a+b/c=".into());
         let next = op.next_page(&out).expect("a token means another page");
         assert_eq!(
@@ -1387,7 +1390,7 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2025-06-09/orderLineItemReports?orderStartDate=2025-04-01T00%3A00%3A00Z&orderEndDate=2025-04-30T00%3A00%3A00Z&region=US&orderIds=112-3456789-0123456"
         );
-        let out = op.parse(&response(ORDER_LINE_ITEM_REPORTS_200)).unwrap();
+        let out = op.parse(&response(&example_response("getOrderLineItemReports-200-0"))).unwrap();
         assert_eq!(out.next_page_token.as_deref(), Some("[nextPageToken]"));
         let line = &out.order_line_items_report[0];
         assert_eq!(line.order_line_item_id, "1");
@@ -1415,7 +1418,7 @@ mod tests {
             &credentials.details.as_ref().unwrap()[0].certifying_agencies_details.as_ref().unwrap()[0];
         assert_eq!(agency.agency_name.as_deref(), Some("[certifyingAgencyName]"));
         assert_eq!(agency.certificate_expiration_date.unwrap().date, t("2028-04-01T00:00:00Z"));
-        assert_round_trip(&out, ORDER_LINE_ITEM_REPORTS_200);
+        assert_round_trip(&out, &example_response("getOrderLineItemReports-200-0"));
     }
 
     #[test]
@@ -1426,7 +1429,7 @@ mod tests {
         assert_eq!(e.operation, "getOrderLineItemReports");
         assert_eq!(e.field, "orderStartDate");
         assert!(e.message.contains("after orderEndDate"), "{e}");
-        check_errors(ORDER_LINE_ITEM_REPORTS_400, "INVALID_REQUEST_PARAMETER");
+        check_errors("getOrderLineItemReports-400-0", "INVALID_REQUEST_PARAMETER");
     }
 
     #[test]
@@ -1460,22 +1463,24 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2025-06-09/purchaseOrders/PO-12345/orderReports?region=US"
         );
-        let out = op.parse(&response(BY_PURCHASE_ORDER_NUMBER_200)).unwrap();
+        let out =
+            op.parse(&response(&example_response("getOrderReportsByPurchaseOrderNumber-200-0"))).unwrap();
         check_order_report(&out.orders_report[0], "PO-12345");
-        assert_round_trip(&out, BY_PURCHASE_ORDER_NUMBER_200);
+        assert_round_trip(&out, &example_response("getOrderReportsByPurchaseOrderNumber-200-0"));
     }
 
     #[test]
     fn by_purchase_order_number_sandbox_400_is_refused_client_side() {
         let e = validation(&uri(&GetOrderReportsByPurchaseOrderNumber::new("")).unwrap_err());
         assert_eq!(e.field, "purchaseOrderNumber");
-        check_errors(BY_PURCHASE_ORDER_NUMBER_400, "INVALID_REQUEST_PARAMETER");
+        check_errors("getOrderReportsByPurchaseOrderNumber-400-0", "INVALID_REQUEST_PARAMETER");
     }
 
     #[test]
     fn by_purchase_order_number_next_page() {
         let op = GetOrderReportsByPurchaseOrderNumber::new("PO 1/2");
-        let out = op.parse(&response(BY_PURCHASE_ORDER_NUMBER_200)).unwrap();
+        let out =
+            op.parse(&response(&example_response("getOrderReportsByPurchaseOrderNumber-200-0"))).unwrap();
         let next = op.next_page(&out).unwrap();
         assert_eq!(
             uri(&next).unwrap(),
@@ -1495,7 +1500,7 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2025-06-09/shipmentReports?orderStartDate=2025-04-01T00%3A00%3A00Z&orderEndDate=2025-04-30T00%3A00%3A00Z&shipmentStatuses=SHIPPED&orderIds=112-3456789-0123456&region=US"
         );
-        let out = op.parse(&response(SHIPMENT_REPORTS_200)).unwrap();
+        let out = op.parse(&response(&example_response("getShipmentReports-200-0"))).unwrap();
         assert_eq!(out.next_page_token.as_deref(), Some("NEXT_PAGE_TOKEN"));
         let shipment = &out.shipments_report[0];
         assert_eq!(shipment.shipment_metadata.shipment_id, "SHIP-12345");
@@ -1507,7 +1512,7 @@ mod tests {
         assert_eq!(amount(&shipment.charges, ChargeType::NetTotal), dec("110.0"));
         assert_eq!(shipment.shipping_address.full_name, "[recipientFullName]");
         assert_eq!(shipment.shipping_address.address_line2.as_deref(), Some("[addressLine2]"));
-        assert_round_trip(&out, SHIPMENT_REPORTS_200);
+        assert_round_trip(&out, &example_response("getShipmentReports-200-0"));
     }
 
     #[test]
@@ -1515,14 +1520,14 @@ mod tests {
         let op = GetShipmentReports::new(t("2025-04-01T00:00:00Z"), t("2025-02-01T00:00:00Z"));
         let e = validation(&uri(&op).unwrap_err());
         assert_eq!(e.field, "orderStartDate");
-        check_errors(SHIPMENT_REPORTS_400, "InvalidInput");
+        check_errors("getShipmentReports-400-0", "InvalidInput");
     }
 
     #[test]
     fn shipment_reports_next_page_and_validation() {
         let op = GetShipmentReports::new(t("2025-04-01T00:00:00Z"), t("2025-04-30T00:00:00Z"))
             .shipment_statuses([ShipmentStatus::Shipped, ShipmentStatus::ShippingSoon]);
-        let out = op.parse(&response(SHIPMENT_REPORTS_200)).unwrap();
+        let out = op.parse(&response(&example_response("getShipmentReports-200-0"))).unwrap();
         let next = op.next_page(&out).unwrap();
         assert_eq!(
             uri(&next).unwrap(),
@@ -1545,7 +1550,7 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2025-06-09/shipmentLineItemReports?orderStartDate=2025-04-01T00%3A00%3A00Z&orderEndDate=2025-04-30T00%3A00%3A00Z&orderIds=112-3456789-0123456&region=US"
         );
-        let out = op.parse(&response(SHIPMENT_LINE_ITEM_REPORTS_200)).unwrap();
+        let out = op.parse(&response(&example_response("getShipmentLineItemReports-200-0"))).unwrap();
         let line = &out.shipment_line_items_report[0];
         assert_eq!(line.order_line_item_id, "LINE-12345");
         assert_eq!(line.quantity, Some(2));
@@ -1557,7 +1562,7 @@ mod tests {
         assert_eq!(receiving.quantity, 2);
         assert_eq!(receiving.date.unwrap().date, t("2025-04-23T00:00:00Z"));
         assert_eq!(receiving.customer.name, "[customerName]");
-        assert_round_trip(&out, SHIPMENT_LINE_ITEM_REPORTS_200);
+        assert_round_trip(&out, &example_response("getShipmentLineItemReports-200-0"));
     }
 
     #[test]
@@ -1565,7 +1570,7 @@ mod tests {
         let op = GetShipmentLineItemReports::new(t("2025-04-01T00:00:00Z"), t("2025-02-01T00:00:00Z"));
         let e = validation(&uri(&op).unwrap_err());
         assert_eq!(e.field, "orderStartDate");
-        check_errors(SHIPMENT_LINE_ITEM_REPORTS_400, "InvalidInput");
+        check_errors("getShipmentLineItemReports-400-0", "InvalidInput");
     }
 
     #[test]
@@ -1573,7 +1578,7 @@ mod tests {
         let op = GetShipmentLineItemReports::new(t("2025-04-01T00:00:00Z"), t("2025-04-30T00:00:00Z"))
             .purchase_order_numbers(["PO-1", "PO 2"])
             .region(Country::JP);
-        let out = op.parse(&response(SHIPMENT_LINE_ITEM_REPORTS_200)).unwrap();
+        let out = op.parse(&response(&example_response("getShipmentLineItemReports-200-0"))).unwrap();
         let next = op.next_page(&out).unwrap();
         assert_eq!(
             uri(&next).unwrap(),
@@ -1681,494 +1686,12 @@ mod tests {
 
     #[test]
     fn decode_errors_name_the_path() {
-        let bad = SHIPMENT_REPORTS_200.replace("\"2025-04-22T00:00:00Z\"", "\"soon\"");
+        let bad =
+            example_response("getShipmentReports-200-0").replace("\"2025-04-22T00:00:00Z\"", "\"soon\"");
         let op = GetShipmentReports::new(t("2025-04-01T00:00:00Z"), t("2025-04-30T00:00:00Z"));
         match op.parse(&response(&bad)).unwrap_err() {
             Error::Decode(d) => assert_eq!(d.path, "shipmentsReport[0].deliveryInfo.expectedDeliveryDate"),
             other => panic!("{other:?}"),
         }
     }
-
-    /// Response of the `getOrderReports` 200 sandbox example.
-    const ORDER_REPORTS_200: &str = r#"{
-      "ordersReport": [
-        {
-          "orderMetadata": {
-            "orderDate": "2025-04-11T00:00:00Z",
-            "orderId": "112-3456789-0123456",
-            "region": "US"
-          },
-          "purchaseOrderNumber": "PO-2025-0123",
-          "orderStatus": "CLOSED",
-          "charges": [
-            {
-              "type": "SUBTOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 499.95
-              }
-            },
-            {
-              "type": "SHIPPING_AND_HANDLING",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 25.0
-              }
-            },
-            {
-              "type": "PROMOTION",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": -50.0
-              }
-            },
-            {
-              "type": "TAX",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 37.5
-              }
-            },
-            {
-              "type": "NET_TOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 512.45
-              }
-            }
-          ],
-          "buyingCustomer": {
-            "name": "[customerName]",
-            "email": "[customerEmail]"
-          },
-          "buyerGroup": {
-            "name": "[buyerGroupName]"
-          },
-          "businessOrderInfo": {
-            "glCode": "[glCode]",
-            "costCenter": "[costCenter]",
-            "location": "[location]",
-            "projectCode": "[projectCode]",
-            "department": "[department]"
-          },
-          "approverDetails": {
-            "lastOrderApproverCustomer": {
-              "name": "[approverName]",
-              "email": "[approverEmail]"
-            }
-          }
-        }
-      ],
-      "nextPageToken": "[nextPageToken]"
-    }"#;
-
-    /// Response of the `getOrderReports` 400 sandbox example.
-    const ORDER_REPORTS_400: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "The required parameter orderStartDate is missing.",
-          "details": "Please provide the required parameter orderStartDate in the request."
-        }
-      ]
-    }"#;
-
-    /// Response of the `getOrderLineItemReports` 200 sandbox example.
-    const ORDER_LINE_ITEM_REPORTS_200: &str = r#"{
-      "orderLineItemsReport": [
-        {
-          "orderMetadata": {
-            "orderDate": "2025-04-11T00:00:00Z",
-            "orderId": "112-3456789-0123456",
-            "region": "US"
-          },
-          "orderLineItemId": "1",
-          "purchaseOrderNumber": "PO-2025-0123",
-          "purchaseOrderLineItemNumber": "PO-2025-0123-1",
-          "productDetails": {
-            "productCategory": "Office Electronics",
-            "asin": "B08N5KWB9H",
-            "title": "Professional Laptop Docking Station",
-            "unspsc": {
-              "code": "43211602"
-            },
-            "productCondition": "New",
-            "brandCode": "TH-101",
-            "brandName": "TechHub",
-            "manufacturerName": "TechHub Electronics",
-            "serialNumbers": [
-              "DOCK-2025-001",
-              "DOCK-2025-002"
-            ]
-          },
-          "quantity": 5,
-          "unitPrice": {
-            "currencyCode": "USD",
-            "amount": 99.99
-          },
-          "charges": [
-            {
-              "type": "SUBTOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 499.95
-              }
-            },
-            {
-              "type": "SHIPPING_AND_HANDLING",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 25.0
-              }
-            },
-            {
-              "type": "PROMOTION",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": -50.0
-              }
-            },
-            {
-              "type": "TAX",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 37.5
-              }
-            },
-            {
-              "type": "NET_TOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 512.45
-              }
-            }
-          ],
-          "taxExemption": {
-            "applied": false,
-            "type": "None",
-            "optOut": false
-          },
-          "pricingProgram": {
-            "name": "Business Pricing",
-            "discountAmount": {
-              "currencyCode": "USD",
-              "amount": 50.0
-            }
-          },
-          "sustainability": {
-            "certificationCategory": "Climate Pledge Friendly",
-            "certificationTypes": [
-              "type1",
-              "type2"
-            ]
-          },
-          "seller": {
-            "name": "[sellerName]",
-            "primaryAddress": {
-              "addressLine1": "[addressLine1]",
-              "addressLine2": "[addressLine2]",
-              "city": "[city]",
-              "stateOrRegion": "[state]",
-              "postalCode": "[postalCode]",
-              "countryCode": "US"
-            },
-            "credentials": {
-              "types": [
-                "Small Business"
-              ],
-              "details": [
-                {
-                  "certificateType": "SmallBusiness",
-                  "certifyingAgenciesDetails": [
-                    {
-                      "agencyName": "[certifyingAgencyName]",
-                      "certificateExpirationDate": "2028-04-01T00:00:00Z"
-                    }
-                  ]
-                }
-              ]
-            }
-          }
-        }
-      ],
-      "nextPageToken": "[nextPageToken]"
-    }"#;
-
-    /// Response of the `getOrderLineItemReports` 400 sandbox example.
-    const ORDER_LINE_ITEM_REPORTS_400: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "The orderStartDate must be before or equal to orderEndDate.",
-          "details": "Please ensure orderStartDate is chronologically before orderEndDate."
-        }
-      ]
-    }"#;
-
-    /// Response of the `getOrderReportsByPurchaseOrderNumber` 200 sandbox example.
-    const BY_PURCHASE_ORDER_NUMBER_200: &str = r#"{
-      "ordersReport": [
-        {
-          "orderMetadata": {
-            "orderDate": "2025-04-11T00:00:00Z",
-            "orderId": "112-3456789-0123456",
-            "region": "US"
-          },
-          "purchaseOrderNumber": "PO-12345",
-          "orderStatus": "CLOSED",
-          "charges": [
-            {
-              "type": "SUBTOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 499.95
-              }
-            },
-            {
-              "type": "SHIPPING_AND_HANDLING",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 25.0
-              }
-            },
-            {
-              "type": "PROMOTION",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": -50.0
-              }
-            },
-            {
-              "type": "TAX",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 37.5
-              }
-            },
-            {
-              "type": "NET_TOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 512.45
-              }
-            }
-          ],
-          "buyingCustomer": {
-            "name": "[customerName]",
-            "email": "[customerEmail]"
-          },
-          "buyerGroup": {
-            "name": "[buyerGroupName]"
-          },
-          "businessOrderInfo": {
-            "glCode": "[glCode]",
-            "costCenter": "[costCenter]",
-            "location": "[location]",
-            "projectCode": "[projectCode]",
-            "department": "[department]"
-          },
-          "approverDetails": {
-            "lastOrderApproverCustomer": {
-              "name": "[approverName]",
-              "email": "[approverEmail]"
-            }
-          }
-        }
-      ],
-      "nextPageToken": "[nextPageToken]"
-    }"#;
-
-    /// Response of the `getOrderReportsByPurchaseOrderNumber` 400 sandbox example.
-    const BY_PURCHASE_ORDER_NUMBER_400: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "The required parameter purchaseOrderNumber is missing or invalid.",
-          "details": "Please provide a valid purchase order number."
-        }
-      ]
-    }"#;
-
-    /// Response of the `getShipmentReports` 200 sandbox example.
-    const SHIPMENT_REPORTS_200: &str = r#"{
-      "shipmentsReport": [
-        {
-          "orderMetadata": {
-            "orderDate": "2025-04-11T00:00:00Z",
-            "orderId": "112-3456789-0123456",
-            "region": "US"
-          },
-          "shipmentMetadata": {
-            "shipmentDate": "2025-04-21T00:00:00Z",
-            "shipmentId": "SHIP-12345"
-          },
-          "purchaseOrderNumber": "PO-12345",
-          "shipmentStatus": "SHIPPED",
-          "deliveryInfo": {
-            "expectedDeliveryDate": "2025-04-22T00:00:00Z",
-            "status": "NOT_DELIVERED"
-          },
-          "charges": [
-            {
-              "type": "SUBTOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 100.0
-              }
-            },
-            {
-              "type": "SHIPPING_AND_HANDLING",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 10.0
-              }
-            },
-            {
-              "type": "PROMOTION",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": -5.0
-              }
-            },
-            {
-              "type": "TAX",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 5.0
-              }
-            },
-            {
-              "type": "NET_TOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 110.0
-              }
-            }
-          ],
-          "shippingAddress": {
-            "fullName": "[recipientFullName]",
-            "addressLine1": "[addressLine1]",
-            "addressLine2": "[addressLine2]",
-            "city": "[city]",
-            "stateOrRegion": "[state]",
-            "postalCode": "[postalCode]",
-            "countryCode": "US"
-          }
-        }
-      ],
-      "nextPageToken": "NEXT_PAGE_TOKEN"
-    }"#;
-
-    /// Response of the `getShipmentReports` 400 sandbox example.
-    const SHIPMENT_REPORTS_400: &str = r#"{
-      "errors": [
-        {
-          "code": "InvalidInput",
-          "message": "Invalid date range specified.",
-          "details": "The orderStartDate must be before or equal to the orderEndDate."
-        }
-      ]
-    }"#;
-
-    /// Response of the `getShipmentLineItemReports` 200 sandbox example.
-    const SHIPMENT_LINE_ITEM_REPORTS_200: &str = r#"{
-      "shipmentLineItemsReport": [
-        {
-          "orderMetadata": {
-            "orderDate": "2025-04-11T00:00:00Z",
-            "orderId": "112-3456789-0123456",
-            "region": "US"
-          },
-          "shipmentMetadata": {
-            "shipmentDate": "2025-04-21T00:00:00Z",
-            "shipmentId": "SHIP-12345"
-          },
-          "purchaseOrderNumber": "PO-12345",
-          "purchaseOrderLineItemNumber": "1",
-          "orderLineItemId": "LINE-12345",
-          "productDetails": {
-            "productCategory": "Office Electronics",
-            "asin": "B00EXAMPLE",
-            "title": "Example Product",
-            "unspsc": {
-              "code": "43211602"
-            },
-            "productCondition": "New",
-            "brandCode": "EXBRAND",
-            "brandName": "Example Brand",
-            "manufacturerName": "Example Manufacturer",
-            "serialNumbers": [
-              "SN123456",
-              "SN123457"
-            ]
-          },
-          "charges": [
-            {
-              "type": "SUBTOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 100.0
-              }
-            },
-            {
-              "type": "SHIPPING_AND_HANDLING",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 10.0
-              }
-            },
-            {
-              "type": "PROMOTION",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": -5.0
-              }
-            },
-            {
-              "type": "TAX",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 5.0
-              }
-            },
-            {
-              "type": "NET_TOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 110.0
-              }
-            }
-          ],
-          "quantity": 2,
-          "carrierName": "Example Carrier",
-          "packages": [
-            {
-              "trackingId": "1Z999AA1123456789",
-              "packageId": "PACKAGE-12345"
-            }
-          ],
-          "receivingInfo": {
-            "customer": {
-              "name": "[customerName]",
-              "email": "[customerEmail]"
-            },
-            "date": "2025-04-23T00:00:00Z",
-            "status": "ALL_ITEMS_RECEIVED",
-            "quantity": 2
-          }
-        }
-      ],
-      "nextPageToken": "NEXT_PAGE_TOKEN"
-    }"#;
-
-    /// Response of the `getShipmentLineItemReports` 400 sandbox example.
-    const SHIPMENT_LINE_ITEM_REPORTS_400: &str = r#"{
-      "errors": [
-        {
-          "code": "InvalidInput",
-          "message": "Invalid date range specified.",
-          "details": "The orderStartDate must be before or equal to the orderEndDate."
-        }
-      ]
-    }"#;
 }

@@ -578,7 +578,7 @@ impl Operation for GetOrdersByOrderId {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{dec, without_nulls};
+    use crate::apis::test_support::{dec, example, example_response, without_nulls};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use crate::types::AmountForm;
@@ -612,141 +612,6 @@ mod tests {
             other => panic!("expected a validation error, got {other:?}"),
         }
     }
-
-    /// The 200 response both operations' sandbox examples record (identical in the model).
-    const ORDERS_EXAMPLE: &str = r#"{
-      "orders": [
-        {
-          "orderDate": "2020-12-01T01:55:00Z",
-          "orderId": "112-1248174-0174665",
-          "purchaseOrderNumber": "[purchaseOrderNumber]",
-          "orderQuantity": 0,
-          "orderStatus": "CANCELLED",
-          "orderSubTotal": {"currencyCode": "USD", "amount": "0"},
-          "orderShippingAndHandling": {"currencyCode": "USD", "amount": "0"},
-          "orderPromotion": {"currencyCode": "USD", "amount": "0"},
-          "orderTax": {"currencyCode": "USD", "amount": "0"},
-          "orderNetTotal": {"currencyCode": "USD", "amount": "0"},
-          "lastOrderApproverName": "[lastOrderApproverName]",
-          "buyingCustomer": {
-            "id": "[EMPTY]",
-            "email": "[buyingCustomer@example.com]",
-            "name": "[buyingCustomerName]"
-          },
-          "buyerGroupName": "[buyerGroupName]",
-          "businessOrderInfo": {
-            "glCode": "[glCode]",
-            "costCenter": "[costCenter]",
-            "location": "[location]",
-            "projectCode": "[projectCode]",
-            "department": "[department]",
-            "customField": "[customValue]"
-          },
-          "lineItems": [
-            {
-              "productCategory": "[productCategory]",
-              "asin": "[productAsin]",
-              "title": "[productTitle]",
-              "unspsc": "[unspsc]",
-              "productCondition": "New",
-              "listedPricePerUnit": {"currencyCode": "USD", "amount": "0"},
-              "purchasedPricePerUnit": {"currencyCode": "USD", "amount": "0"},
-              "itemQuantity": 3,
-              "itemSubTotal": {"currencyCode": "USD", "amount": "0"},
-              "itemShippingAndHandling": {"currencyCode": "USD", "amount": "0"},
-              "itemPromotion": {"currencyCode": "USD", "amount": "0"},
-              "itemTax": {"currencyCode": "USD", "amount": "0"},
-              "itemNetTotal": {"currencyCode": "USD", "amount": "0"},
-              "purchaseOrderLineItem": "[purchaseOrderLineItem]",
-              "taxExemptionApplied": true,
-              "taxExemptionType": "[taxExemptionType]",
-              "taxExemptOptOut": false,
-              "discountProgram": "[discountProgram]",
-              "discountType": "[discountType]",
-              "discountAmount": {"currencyCode": "USD", "amount": "0"},
-              "discountRatio": "0.1",
-              "seller": {
-                "sellerName": "[sellerName]",
-                "sellerPrimaryAddress": {
-                  "addressLine1": "11501 Alterra Pkwy, Austin, TX 78758",
-                  "addressLine2": null,
-                  "city": "[sellerCity]",
-                  "state": "[sellerState]",
-                  "postalCode": "[sellerPostalCode]",
-                  "countryCode": "[sellerCountryCode]"
-                },
-                "sellerCity": "[sellerCity]",
-                "sellerState": "[sellerState]",
-                "sellerPostalCode": "[sellerPostalCode]"
-              },
-              "sellerCredentials": ["[sellerCredential]"],
-              "sellerCredentialDetails": [
-                {
-                  "certificateType": "[Certificate]",
-                  "certifyingAgenciesDetails": [
-                    {
-                      "certifyingAgencyName": "[IssuingAgency]",
-                      "certificateExpirationDate": "2025-12-15T15:14:02Z"
-                    }
-                  ]
-                }
-              ],
-              "brandCode": "[brandCode]",
-              "brandName": "[brandName]",
-              "manufacturerName": "[manufacturerName]",
-              "transactionIds": ["[transactionId]"],
-              "carrierTrackingNumbers": ["[carrierTrackingNumber]"]
-            }
-          ],
-          "shipments": [
-            {
-              "shipmentDate": "2020-12-15T15:14:02Z",
-              "shipmentStatus": "SHIPPED",
-              "carrierTracking": "[carrierTracking]",
-              "deliveryInformation": {
-                "expectedDeliveryDate": "2020-12-15T15:14:02Z",
-                "deliveryStatus": "DELIVERED"
-              },
-              "shipmentQuantity": 1,
-              "shipmentSubTotal": {"currencyCode": "USD", "amount": "0"},
-              "shipmentShippingAndHandling": {"currencyCode": "USD", "amount": "0"},
-              "shipmentPromotion": {"currencyCode": "USD", "amount": "0"},
-              "shipmentTax": {"currencyCode": "USD", "amount": "0"},
-              "shipmentNetTotal": {"currencyCode": "USD", "amount": "0"},
-              "carrierName": "[carrierName]",
-              "shippingAddress": {
-                "addressLine1": "[addressLine1]",
-                "addressLine2": "[addressLine2]",
-                "city": "[shippingCity]",
-                "state": "[shippingState]",
-                "postalCode": "[shippingPostalCode]",
-                "countryCode": "[shippingCountryCode]"
-              }
-            }
-          ],
-          "charges": [
-            {
-              "transactionDate": "2020-12-15T15:14:02Z",
-              "transactionId": "[transactionId]",
-              "amount": {"currencyCode": "USD", "amount": "0"},
-              "paymentInstrumentType": "[paymentInstrumentType]",
-              "paymentInstrumentLast4Digits": "[paymentInstrumentLast4Digits]"
-            }
-          ]
-        }
-      ],
-      "nextPageToken": "[nextPageToken]",
-      "size": 1
-    }"#;
-
-    const ERROR_EXAMPLE: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "Bad number of query parameters. Please specify either a date range or a purchase order number."
-        }
-      ]
-    }"#;
 
     fn check_orders_example(out: &OrdersOutput) {
         assert_eq!(out.size, 1);
@@ -796,9 +661,9 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2021-01-08/orders?startDate=2020-12-01T00%3A00%3A00Z&endDate=2020-12-01T23%3A00%3A00Z"
         );
-        let out = op.parse(&response(ORDERS_EXAMPLE)).unwrap();
+        let out = op.parse(&response(&example_response("getOrdersByOrderDate-200-0"))).unwrap();
         check_orders_example(&out);
-        assert_round_trip(&out, ORDERS_EXAMPLE);
+        assert_round_trip(&out, &example_response("getOrdersByOrderDate-200-0"));
     }
 
     #[test]
@@ -812,9 +677,11 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2021-01-08/orders?startDate=2020-12-01T00%3A00%3A00Z&endDate=2020-08-01T00%3A00%3A00Z"
         );
-        let errors: ErrorList = parse_json("getOrdersByOrderDate", ERROR_EXAMPLE.as_bytes()).unwrap();
+        assert_eq!(example("getOrdersByOrderDate-400-0")["status"], 400);
+        let example = example_response("getOrdersByOrderDate-400-0");
+        let errors: ErrorList = parse_json("getOrdersByOrderDate", example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, "INVALID_REQUEST_PARAMETER");
-        assert_round_trip(&errors, ERROR_EXAMPLE);
+        assert_round_trip(&errors, &example);
     }
 
     #[test]
@@ -824,9 +691,9 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2021-01-08/orders/114-7470804-5505847"
         );
-        let out = op.parse(&response(ORDERS_EXAMPLE)).unwrap();
+        let out = op.parse(&response(&example_response("getOrdersByOrderId-200-0"))).unwrap();
         check_orders_example(&out);
-        assert_round_trip(&out, ORDERS_EXAMPLE);
+        assert_round_trip(&out, &example_response("getOrdersByOrderId-200-0"));
     }
 
     #[test]
@@ -837,8 +704,10 @@ mod tests {
         assert_eq!(validation_field(&err), "orderId");
         let err = uri(&GetOrdersByOrderId::new("  ")).unwrap_err();
         assert_eq!(validation_field(&err), "orderId");
-        let errors: ErrorList = parse_json("getOrdersByOrderId", ERROR_EXAMPLE.as_bytes()).unwrap();
-        assert_round_trip(&errors, ERROR_EXAMPLE);
+        assert_eq!(example("getOrdersByOrderId-400-0")["status"], 400);
+        let example = example_response("getOrdersByOrderId-400-0");
+        let errors: ErrorList = parse_json("getOrdersByOrderId", example.as_bytes()).unwrap();
+        assert_round_trip(&errors, &example);
     }
 
     #[test]
@@ -863,7 +732,7 @@ mod tests {
     fn next_page_sends_only_the_token() {
         let t = DateTime::parse("2020-12-01T00:00:00Z").unwrap();
         let op = GetOrdersByOrderDate::new(t, t).include_line_items(true).include_shipments(true);
-        let mut out = op.parse(&response(ORDERS_EXAMPLE)).unwrap();
+        let mut out = op.parse(&response(&example_response("getOrdersByOrderDate-200-0"))).unwrap();
         out.next_page_token = Some("a+b/c=".into());
         let next = op.next_page(&out).expect("a token means another page");
         assert_eq!(next.next_page_token(), Some("a+b/c="));
@@ -919,10 +788,11 @@ mod tests {
 
     #[test]
     fn decode_errors_name_the_path() {
-        let bad = ORDERS_EXAMPLE.replace(
-            "\"2020-12-15T15:14:02Z\",\n              \"transactionId\"",
-            "\"soon\",\n              \"transactionId\"",
-        );
+        let mut bad = example("getOrdersByOrderId-200-0")["response"].clone();
+        let date = &mut bad["orders"][0]["charges"][0]["transactionDate"];
+        assert!(date.is_string(), "the example's first charge has a transaction date");
+        *date = serde_json::Value::String("soon".into());
+        let bad = bad.to_string();
         let err = GetOrdersByOrderId::new("x").parse(&response(&bad)).unwrap_err();
         match err {
             Error::Decode(d) => assert_eq!(d.path, "orders[0].charges[0].transactionDate"),

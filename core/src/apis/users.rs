@@ -291,7 +291,7 @@ impl Operation for CreateBusinessUserAccount {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::without_nulls;
+    use crate::apis::test_support::{example, example_response, without_nulls};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use url::Url;
@@ -347,22 +347,16 @@ mod tests {
         );
         assert_eq!(req.headers()["content-type"], "application/json");
         assert!(req.headers().get(crate::wire::USER_EMAIL_HEADER).is_none());
-        assert_eq!(
-            body(&req),
-            serde_json::json!({
-                "accountHolder": {"email": "[Email]", "givenName": "[Given_name]", "familyName": "[Family_name]"},
-                "groupId": {"idType": "GroupId", "id": "[Id]"},
-                "role": "Requisitioner",
-                "region": "US",
-                "notificationTypesToSuppress": ["EMAIL"]
-            })
-        );
+        let ex = example("createBusinessUserAccount-201-0");
+        assert_eq!(body(&req), ex["body"]);
 
         // The example records an empty object.
-        let resp = http::Response::builder().status(201).body(b"{}".to_vec()).unwrap();
+        let recorded = example_response("createBusinessUserAccount-201-0");
+        assert_eq!(recorded, "{}");
+        let resp = http::Response::builder().status(201).body(recorded.clone().into_bytes()).unwrap();
         let out = example_op().parse(&resp).unwrap();
         assert_eq!(out, CreateBusinessUserAccountResponse {});
-        assert_round_trip(&out, "{}");
+        assert_round_trip(&out, &recorded);
         // The request body reads back into its model type, too.
         let parsed: CreateBusinessUserAccountRequest = serde_json::from_slice(req.body()).unwrap();
         assert_eq!(parsed.region, Country::US);
@@ -388,19 +382,11 @@ mod tests {
         assert_eq!(b["groupId"]["idType"], "GroupTag");
         assert!(b.get("notificationTypesToSuppress").is_none());
 
-        let example = r#"{
-          "errors": [
-            {
-              "code": "INVALID_REQUEST_PARAMETER",
-              "message": "The required request parameter is missing: accountHolder.",
-              "details": ""
-            }
-          ]
-        }"#;
+        let example = example_response("createBusinessUserAccount-400-0");
         let errors: ErrorList = parse_json(CreateBusinessUserAccount::ID, example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, "INVALID_REQUEST_PARAMETER");
         assert_eq!(errors.errors[0].details.as_deref(), Some(""));
-        assert_round_trip(&errors, example);
+        assert_round_trip(&errors, &example);
     }
 
     #[test]
