@@ -949,7 +949,9 @@ impl Operation for GetEstimatedTotalPurchaseCost {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{dec, example, example_response, t, without_nulls};
+    use crate::apis::test_support::{
+        assert_round_trip, dec, example, example_response, t, validation, SANDBOX,
+    };
     use crate::error::ErrorList;
     use crate::place::Marketplace;
 
@@ -957,8 +959,6 @@ mod tests {
     use crate::wire::USER_EMAIL_HEADER;
     use serde_json::{json, Value};
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn build_with<O: Operation>(op: &O, marketplace: Marketplace) -> Result<http::Request<Vec<u8>>, Error> {
         let base = Url::parse(SANDBOX).unwrap();
@@ -981,18 +981,6 @@ mod tests {
 
     fn response(status: u16, body: &str) -> http::Response<Vec<u8>> {
         http::Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap()
-    }
-
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = without_nulls(serde_json::from_str(example).unwrap());
-        assert_eq!(serde_json::to_value(parsed).unwrap(), expected);
-    }
-
-    fn validation(err: Error) -> ValidationError {
-        match err {
-            Error::Validation(v) => v,
-            other => panic!("expected a validation error, got {other:?}"),
-        }
     }
 
     /// Checks the recorded 400 example `id`: its error list decodes and is written back unchanged.
@@ -1054,15 +1042,15 @@ mod tests {
         assert_eq!(req.headers()[USER_EMAIL_HEADER], "x@y.z");
 
         for bad in [0, 11] {
-            let v = validation(build(&ListCarts::new().page_size(bad)).unwrap_err());
+            let v = validation(&build(&ListCarts::new().page_size(bad)).unwrap_err());
             assert_eq!(v.field, "pageSize");
             assert!(v.message.contains("between 1 and 10"), "{v}");
         }
-        assert_eq!(validation(build(&ListCarts::new().page_token("")).unwrap_err()).field, "pageToken");
+        assert_eq!(validation(&build(&ListCarts::new().page_token("")).unwrap_err()).field, "pageToken");
 
         let base = Url::parse(SANDBOX).unwrap();
         let cx = RequestContext { base_url: &base, marketplace: Marketplace::UnitedStates, user_email: None };
-        let v = validation(ListCarts::new().request(&cx).unwrap_err());
+        let v = validation(&ListCarts::new().request(&cx).unwrap_err());
         assert_eq!(v.field, USER_EMAIL_HEADER);
     }
 
@@ -1112,7 +1100,7 @@ mod tests {
 
     #[test]
     fn get_cart_sandbox_400_is_refused_client_side() {
-        let v = validation(build(&GetCart::new("")).unwrap_err());
+        let v = validation(&build(&GetCart::new("")).unwrap_err());
         assert_eq!(v.field, "cartId");
         assert_eq!(v.operation, "getCart");
         check_error_example(
@@ -1151,7 +1139,7 @@ mod tests {
 
     #[test]
     fn get_items_sandbox_400_is_refused_client_side() {
-        assert_eq!(validation(build(&GetItems::new(" ")).unwrap_err()).field, "cartId");
+        assert_eq!(validation(&build(&GetItems::new(" ")).unwrap_err()).field, "cartId");
         check_error_example(
             "getItems-400-0",
             "Please provide the required parameter (cartId) in the request.",
@@ -1184,10 +1172,10 @@ mod tests {
     fn add_items_sandbox_400_is_refused_client_side() {
         // The example's item has neither productIdentifier nor externalId.
         let op = AddItems::new("cart-123", [AddItemRequest::new("", "BuyingOptionIdentifier1", 1, "")]);
-        let v = validation(build(&op).unwrap_err());
+        let v = validation(&build(&op).unwrap_err());
         assert_eq!(v.field, "items[0].productIdentifier");
         let op = AddItems::new("cart-123", [AddItemRequest::new("P", "B", 1, "")]);
-        assert_eq!(validation(build(&op).unwrap_err()).field, "items[0].externalId");
+        assert_eq!(validation(&build(&op).unwrap_err()).field, "items[0].externalId");
         check_error_example(
             "addItems-400-0",
             "Please provide the required parameter (productIdentifier) in the add items request.",
@@ -1197,23 +1185,23 @@ mod tests {
     #[test]
     fn add_items_validation() {
         let item = || AddItemRequest::new("P", "B", 1, "E");
-        let v = validation(build(&AddItems::new("cart-123", [])).unwrap_err());
+        let v = validation(&build(&AddItems::new("cart-123", [])).unwrap_err());
         assert_eq!(v.field, "items");
-        let v = validation(build(&AddItems::new("cart-123", vec![item(); 51])).unwrap_err());
+        let v = validation(&build(&AddItems::new("cart-123", vec![item(); 51])).unwrap_err());
         assert!(v.message.contains("between 1 and 50"), "{v}");
         assert!(build(&AddItems::new("cart-123", vec![item(); 50])).is_ok());
         let v = validation(
-            build(&AddItems::new("cart-123", [item(), AddItemRequest::new("P", "B", 0, "E")])).unwrap_err(),
+            &build(&AddItems::new("cart-123", [item(), AddItemRequest::new("P", "B", 0, "E")])).unwrap_err(),
         );
         assert_eq!(v.field, "items[1].quantity");
         let v = validation(
-            build(&AddItems::new("cart-123", [AddItemRequest::new("P", "", 1, "E")])).unwrap_err(),
+            &build(&AddItems::new("cart-123", [AddItemRequest::new("P", "", 1, "E")])).unwrap_err(),
         );
         assert_eq!(v.field, "items[0].buyingOptionIdentifier");
-        let v = validation(build(&AddItems::new("", [item()])).unwrap_err());
+        let v = validation(&build(&AddItems::new("", [item()])).unwrap_err());
         assert_eq!(v.field, "cartId");
         let with_metadata = AddItems::new("cart-123", [item().metadata(CatalogMetadata::new(""))]);
-        assert_eq!(validation(build(&with_metadata).unwrap_err()).field, "items[0].metadata[0].catalogId");
+        assert_eq!(validation(&build(&with_metadata).unwrap_err()).field, "items[0].metadata[0].catalogId");
     }
 
     #[test]
@@ -1251,7 +1239,7 @@ mod tests {
     fn modify_items_sandbox_400_is_refused_client_side() {
         // The example's change has no quantity; 0 is the typed stand-in and breaks `minimum: 1`.
         let v = validation(
-            build(&ModifyItems::new("cart-123", [ModifyItemRequest::new("cId1", 0)])).unwrap_err(),
+            &build(&ModifyItems::new("cart-123", [ModifyItemRequest::new("cId1", 0)])).unwrap_err(),
         );
         assert_eq!(v.field, "items[0].quantity");
         assert!(v.message.contains("at least 1"), "{v}");
@@ -1263,12 +1251,12 @@ mod tests {
 
     #[test]
     fn modify_items_validation() {
-        let v = validation(build(&ModifyItems::new("cart-123", [])).unwrap_err());
+        let v = validation(&build(&ModifyItems::new("cart-123", [])).unwrap_err());
         assert_eq!(v.field, "items");
         let many = vec![ModifyItemRequest::new("i", 1); 51];
-        assert_eq!(validation(build(&ModifyItems::new("cart-123", many)).unwrap_err()).field, "items");
+        assert_eq!(validation(&build(&ModifyItems::new("cart-123", many)).unwrap_err()).field, "items");
         let v =
-            validation(build(&ModifyItems::new("cart-123", [ModifyItemRequest::new("", 1)])).unwrap_err());
+            validation(&build(&ModifyItems::new("cart-123", [ModifyItemRequest::new("", 1)])).unwrap_err());
         assert_eq!(v.field, "items[0].itemId");
     }
 
@@ -1286,7 +1274,7 @@ mod tests {
 
     #[test]
     fn delete_items_sandbox_400_is_refused_client_side() {
-        assert_eq!(validation(build(&DeleteItems::new("")).unwrap_err()).field, "cartId");
+        assert_eq!(validation(&build(&DeleteItems::new("")).unwrap_err()).field, "cartId");
         check_error_example(
             "deleteItems-400-0",
             "Please provide the required parameter (cartId) in the request.",
@@ -1326,7 +1314,7 @@ mod tests {
         // The example's address has no fullName.
         let mut address = seattle();
         address.full_name = String::new();
-        let v = validation(build(&GetEstimatedTotalPurchaseCost::new("cart-123", address)).unwrap_err());
+        let v = validation(&build(&GetEstimatedTotalPurchaseCost::new("cart-123", address)).unwrap_err());
         assert_eq!(v.field, "address.fullName");
         check_error_example(
             "getEstimatedTotalPurchaseCost-400-0",
@@ -1337,7 +1325,7 @@ mod tests {
     #[test]
     fn physical_address_validation() {
         let field = |a: PhysicalAddress| {
-            validation(build(&GetEstimatedTotalPurchaseCost::new("c", a)).unwrap_err()).field
+            validation(&build(&GetEstimatedTotalPurchaseCost::new("c", a)).unwrap_err()).field
         };
         assert_eq!(field(seattle().phone_number("")), "address.phoneNumber");
         assert_eq!(field(PhysicalAddress::new("n", "", "c", "p", "US")), "address.addressLine1");

@@ -565,12 +565,10 @@ impl Operation for GetReportDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{example, example_response, t, without_nulls};
+    use crate::apis::test_support::{assert_round_trip, example, example_response, t, validation, SANDBOX};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn request<O: Operation>(op: &O) -> Result<http::Request<Vec<u8>>, Box<Error>> {
         let base = Url::parse(SANDBOX).unwrap();
@@ -589,19 +587,6 @@ mod tests {
 
     fn response(status: u16, body: &str) -> http::Response<Vec<u8>> {
         http::Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap()
-    }
-
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = without_nulls(serde_json::from_str(example).unwrap());
-        let actual = serde_json::to_value(parsed).unwrap();
-        assert_eq!(actual, expected);
-    }
-
-    fn validation(err: &Error) -> ValidationError {
-        match err {
-            Error::Validation(v) => v.clone(),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
     }
 
     /// Checks the recorded 400 example `id`: its error list decodes and is written back unchanged.

@@ -1374,14 +1374,12 @@ impl Operation for OrderDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{dec, t, without_nulls};
+    use crate::apis::test_support::{assert_round_trip, dec, t, validation, SANDBOX};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
 
     use crate::types::AmountForm;
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn request_with<O: Operation>(op: &O, email: Option<&str>) -> Result<http::Request<Vec<u8>>, Box<Error>> {
         let base = Url::parse(SANDBOX).unwrap();
@@ -1400,19 +1398,6 @@ mod tests {
 
     fn json(s: &str) -> Value {
         serde_json::from_str(s).unwrap()
-    }
-
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = without_nulls(json(example));
-        let actual = serde_json::to_value(parsed).unwrap();
-        assert_eq!(actual, expected);
-    }
-
-    fn validation(err: &Error) -> ValidationError {
-        match err {
-            Error::Validation(v) => v.clone(),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
     }
 
     /// The validation error of an order, asserting it names `field`.

@@ -237,12 +237,10 @@ impl Operation for GetPackageTrackingDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{example_response, normalized};
-    use crate::error::{ErrorList, ValidationError};
+    use crate::apis::test_support::{assert_round_trip_normalized, example_response, validation, SANDBOX};
+    use crate::error::ErrorList;
     use crate::place::Marketplace;
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn uri_in(op: &GetPackageTrackingDetails, marketplace: Marketplace) -> Result<String, Box<Error>> {
         let base = Url::parse(SANDBOX).unwrap();
@@ -261,18 +259,6 @@ mod tests {
 
     fn response(body: &str) -> http::Response<Vec<u8>> {
         http::Response::builder().status(200).body(body.as_bytes().to_vec()).unwrap()
-    }
-
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = normalized(serde_json::from_str(example).unwrap());
-        assert_eq!(normalized(serde_json::to_value(parsed).unwrap()), expected);
-    }
-
-    fn validation(err: &Error) -> ValidationError {
-        match err {
-            Error::Validation(v) => v.clone(),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
     }
 
     #[test]
@@ -311,7 +297,7 @@ mod tests {
         assert_eq!(delivered.to_rfc3339(), "2025-04-29T19:15:23.101Z");
 
         let parsed = op.parse(&response(&example)).unwrap();
-        assert_round_trip(&parsed, &example);
+        assert_round_trip_normalized(&parsed, &example);
     }
 
     #[test]
@@ -330,7 +316,7 @@ mod tests {
         let example = example_response("getPackageTrackingDetails-400-0");
         let errors: ErrorList = parse_json(GetPackageTrackingDetails::ID, example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, "INVALID_REQUEST_PARAMETER");
-        assert_round_trip(&errors, &example);
+        assert_round_trip_normalized(&errors, &example);
     }
 
     #[test]

@@ -578,13 +578,11 @@ impl Operation for GetOrdersByOrderId {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{dec, example, example_response, without_nulls};
+    use crate::apis::test_support::{assert_round_trip, dec, example, example_response, SANDBOX};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use crate::types::AmountForm;
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn uri<O: Operation>(op: &O) -> Result<String, Box<Error>> {
         let base = Url::parse(SANDBOX).unwrap();
@@ -598,12 +596,6 @@ mod tests {
 
     fn response(body: &str) -> http::Response<Vec<u8>> {
         http::Response::builder().status(200).body(body.as_bytes().to_vec()).unwrap()
-    }
-
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = without_nulls(serde_json::from_str(example).unwrap());
-        let actual = serde_json::to_value(parsed).unwrap();
-        assert_eq!(actual, expected);
     }
 
     fn validation_field(err: &Error) -> String {

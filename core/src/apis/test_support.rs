@@ -5,9 +5,14 @@
 use std::sync::OnceLock;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 use serde_json::Value;
 
+use crate::error::{Error, ValidationError};
 use crate::types::DateTime;
+
+/// The base URL the tests build requests against (Amazon's North America sandbox).
+pub(crate) const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
 /// Every recorded example, parsed once.
 fn examples() -> &'static [Value] {
@@ -57,6 +62,27 @@ pub(crate) fn normalized(v: Value) -> Value {
             _ => Value::String(s),
         },
         other => other,
+    }
+}
+
+/// Asserts that `parsed`, written back, is the JSON of `example` (explicit nulls aside).
+pub(crate) fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
+    let expected = without_nulls(serde_json::from_str(example).unwrap());
+    assert_eq!(serde_json::to_value(parsed).unwrap(), expected);
+}
+
+/// [`assert_round_trip`] with date-times compared as instants ([`normalized`]), for examples that
+/// write them with an offset or an empty fraction.
+pub(crate) fn assert_round_trip_normalized<T: Serialize>(parsed: &T, example: &str) {
+    let expected = normalized(serde_json::from_str(example).unwrap());
+    assert_eq!(normalized(serde_json::to_value(parsed).unwrap()), expected);
+}
+
+/// The validation error `err` is; any other error fails the test.
+pub(crate) fn validation(err: &Error) -> ValidationError {
+    match err {
+        Error::Validation(v) => v.clone(),
+        other => panic!("expected a validation error, got {other:?}"),
     }
 }
 

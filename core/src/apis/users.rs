@@ -291,12 +291,10 @@ impl Operation for CreateBusinessUserAccount {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{example, example_response, without_nulls};
+    use crate::apis::test_support::{assert_round_trip, example, example_response, validation, SANDBOX};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn request_in(
         op: &CreateBusinessUserAccount,
@@ -313,18 +311,6 @@ mod tests {
 
     fn body(req: &http::Request<Vec<u8>>) -> serde_json::Value {
         serde_json::from_slice(req.body()).unwrap()
-    }
-
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = without_nulls(serde_json::from_str(example).unwrap());
-        assert_eq!(serde_json::to_value(parsed).unwrap(), expected);
-    }
-
-    fn validation(err: &Error) -> ValidationError {
-        match err {
-            Error::Validation(v) => v.clone(),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
     }
 
     fn example_op() -> CreateBusinessUserAccount {
