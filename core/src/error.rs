@@ -4,6 +4,7 @@ use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use crate::redact::Secrets;
 
@@ -300,6 +301,7 @@ impl ValidationError {
 }
 
 /// One entry of the `errors` list that Amazon's APIs return with an error status.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorEntry {
@@ -309,7 +311,6 @@ pub struct ErrorEntry {
     #[serde(default)]
     pub message: String,
     /// Extra detail, when Amazon gives some.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
 }
 

@@ -6,6 +6,7 @@ use std::hash::{Hash, Hasher};
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_with::skip_serializing_none;
 
 use crate::error::ValidationError;
 use crate::types::{DateTime, Money};
@@ -13,29 +14,25 @@ use crate::wire::validate;
 
 /// A postal address (model `PhysicalAddress`, identical in the Cart and Ordering models;
 /// Reconciliation's, whose city is optional in practice, is its own type).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PhysicalAddress {
     /// The recipient's full name (not empty).
     pub full_name: String,
     /// The recipient's phone number (not empty when given).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// The recipient's company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// Street and number (not empty).
     pub address_line1: String,
     /// Apartment, suite, floor… (at most 60 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// More of the same, when line 2 is full (at most 60 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line3: Option<String>,
     /// City (not empty).
     pub city: String,
     /// State or region; needed in the United States.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_or_region: Option<String>,
     /// Postal code (not empty).
     pub postal_code: String,

@@ -34,6 +34,7 @@ use std::collections::BTreeMap;
 
 use http::Method;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use crate::error::{Error, ValidationError};
 use crate::operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
@@ -74,34 +75,29 @@ string_enum! {
 }
 
 /// A report and its processing state (model `Report`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// The marketplaces the report covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marketplace_ids: Option<Vec<String>>,
     /// The report's ID.
     pub report_id: String,
     /// The report type, e.g. `FEE_DISCOUNTS_REPORT`.
     pub report_type: String,
     /// Start of the period the report's data covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_start_time: Option<DateTime>,
     /// End of the period the report's data covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_end_time: Option<DateTime>,
     /// When the report was requested.
     pub created_time: DateTime,
     /// Where the report is in its processing.
     pub processing_status: ProcessingStatus,
     /// When processing began.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_start_time: Option<DateTime>,
     /// When processing ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_end_time: Option<DateTime>,
     /// The document to fetch with [`GetReportDocument`], once the report is done.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_document_id: Option<String>,
 }
 
@@ -112,30 +108,28 @@ pub type ReportList = Vec<Report>;
 pub type ReportOptions = BTreeMap<String, String>;
 
 /// One page of reports (model `GetReportsResponse`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetReportsResponse {
     /// The reports on this page.
     pub reports: ReportList,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// What report to create (model `CreateReportSpecification`), the body of [`CreateReport`].
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateReportSpecification {
     /// Report-type specific options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_options: Option<ReportOptions>,
     /// The report type.
     pub report_type: String,
     /// Start of the period to report on (Amazon's default: now).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_start_time: Option<DateTime>,
     /// End of the period to report on (Amazon's default: now).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_end_time: Option<DateTime>,
     /// The marketplaces to report on (1 to 25).
     pub marketplace_ids: Vec<String>,
@@ -150,6 +144,7 @@ pub struct CreateReportResponse {
 }
 
 /// Where to download a report's document (model `ReportDocument`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportDocument {
@@ -158,7 +153,6 @@ pub struct ReportDocument {
     /// A presigned download URL, valid for about five minutes.
     pub url: String,
     /// Set when the document's bytes are compressed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression_algorithm: Option<CompressionAlgorithm>,
 }
 
@@ -571,12 +565,10 @@ impl Operation for GetReportDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{t, without_nulls};
+    use crate::apis::test_support::{assert_round_trip, example, example_response, t, validation, SANDBOX};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn request<O: Operation>(op: &O) -> Result<http::Request<Vec<u8>>, Box<Error>> {
         let base = Url::parse(SANDBOX).unwrap();
@@ -597,41 +589,16 @@ mod tests {
         http::Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap()
     }
 
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = without_nulls(serde_json::from_str(example).unwrap());
-        let actual = serde_json::to_value(parsed).unwrap();
-        assert_eq!(actual, expected);
-    }
-
-    fn validation(err: &Error) -> ValidationError {
-        match err {
-            Error::Validation(v) => v.clone(),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
-    }
-
-    const INVALID_INPUT: &str = r#"{
-      "errors": [{"code": "400", "message": "Invalid input", "details": "Invalid input"}]
-    }"#;
-
-    fn check_error_example(example: &str, details: &str) {
+    /// Checks the recorded 400 example `id`: its error list decodes and is written back unchanged.
+    fn check_error_example(id: &str, details: &str) {
+        assert_eq!(example(id)["status"], 400);
+        let example = example_response(id);
         let errors: ErrorList = parse_json("test", example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, "400");
         assert_eq!(errors.errors[0].message, "Invalid input");
         assert_eq!(errors.errors[0].details.as_deref(), Some(details));
-        assert_round_trip(&errors, example);
+        assert_round_trip(&errors, &example);
     }
-
-    const REPORT_EXAMPLE: &str = r#"{
-      "reportId": "ReportId1",
-      "reportType": "FEE_DISCOUNTS_REPORT",
-      "dataStartTime": "2019-12-11T13:47:20.677Z",
-      "dataEndTime": "2019-12-12T13:47:20.677Z",
-      "createdTime": "2019-12-10T13:47:20.677Z",
-      "processingStatus": "IN_PROGRESS",
-      "processingStartTime": "2019-12-10T13:47:20.677Z",
-      "processingEndTime": "2019-12-12T13:47:20.677Z"
-    }"#;
 
     fn check_report_example(r: &Report) {
         assert_eq!(r.report_id, "ReportId1");
@@ -652,29 +619,15 @@ mod tests {
             uri(&op, Method::GET).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2021-09-30/reports?reportTypes=FEE_DISCOUNTS_REPORT,GET_AFN_INVENTORY_DATA&processingStatuses=IN_QUEUE,IN_PROGRESS"
         );
-        let example = r#"{
-          "nextToken": "VGhpcyB0b2tlbiBpcyBvcGFxdWUgYW5kIGludGVudGlvbmFsbHkgb2JmdXNjYXRlZA==",
-          "reports": [
-            {
-              "reportId": "ReportId1",
-              "reportType": "FEE_DISCOUNTS_REPORT",
-              "dataStartTime": "2019-12-11T13:47:20.677Z",
-              "dataEndTime": "2019-12-12T13:47:20.677Z",
-              "createdTime": "2019-12-10T13:47:20.677Z",
-              "processingStatus": "IN_PROGRESS",
-              "processingStartTime": "2019-12-10T13:47:20.677Z",
-              "processingEndTime": "2019-12-12T13:47:20.677Z"
-            }
-          ]
-        }"#;
-        let out = op.parse(&response(200, example)).unwrap();
+        let example = example_response("getReports-200-0");
+        let out = op.parse(&response(200, &example)).unwrap();
         assert_eq!(
             out.next_token.as_deref(),
             Some("VGhpcyB0b2tlbiBpcyBvcGFxdWUgYW5kIGludGVudGlvbmFsbHkgb2JmdXNjYXRlZA==")
         );
         assert_eq!(out.reports.len(), 1);
         check_report_example(&out.reports[0]);
-        assert_round_trip(&out, example);
+        assert_round_trip(&out, &example);
     }
 
     #[test]
@@ -686,10 +639,7 @@ mod tests {
         assert_eq!(err.field, "processingStatuses");
         assert!(err.message.contains("\"BAD_VALUE\""), "{err}");
         assert!(err.message.contains("IN_QUEUE"), "{err}");
-        check_error_example(
-            r#"{"errors": [{"code": "400", "message": "Invalid input", "details": "Invalid input in processing status"}]}"#,
-            "Invalid input in processing status",
-        );
+        check_error_example("getReports-400-0", "Invalid input in processing status");
     }
 
     #[test]
@@ -771,22 +721,17 @@ mod tests {
         );
         assert_eq!(req.headers()["content-type"], "application/json");
         let mut body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+        let mut recorded = example("createReport-202-0")["body"].clone();
         // Date-times go out as RFC 3339 UTC; the example's `.000` is the same instant.
         let start = body["dataStartTime"].take();
-        assert_eq!(t(start.as_str().unwrap()), t("2019-12-10T20:11:24.000Z"));
-        assert_eq!(
-            body,
-            serde_json::json!({
-                "reportType": "GET_MERCHANT_LISTINGS_ALL_DATA",
-                "dataStartTime": null,
-                "marketplaceIds": ["A1PA6795UKMFR9", "ATVPDKIKX0DER"]
-            })
-        );
+        let recorded_start = recorded["dataStartTime"].take();
+        assert_eq!(t(start.as_str().unwrap()), t(recorded_start.as_str().unwrap()));
+        assert_eq!(body, recorded);
 
-        let example = r#"{"reportId": "ID323"}"#;
-        let out = op.parse(&response(202, example)).unwrap();
+        let example = example_response("createReport-202-0");
+        let out = op.parse(&response(202, &example)).unwrap();
         assert_eq!(out.report_id, "ID323");
-        assert_round_trip(&out, example);
+        assert_round_trip(&out, &example);
     }
 
     #[test]
@@ -803,7 +748,7 @@ mod tests {
         let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
         assert_eq!(body["reportType"], "BAD_FEE_DISCOUNTS_REPORT");
         assert_eq!(body["dataStartTime"], "2019-12-10T20:11:24Z");
-        check_error_example(INVALID_INPUT, "Invalid input");
+        check_error_example("createReport-400-0", "Invalid input");
     }
 
     #[test]
@@ -842,9 +787,10 @@ mod tests {
             uri(&op, Method::GET).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2021-09-30/reports/ID323"
         );
-        let out = op.parse(&response(200, REPORT_EXAMPLE)).unwrap();
+        let example = example_response("getReport-200-0");
+        let out = op.parse(&response(200, &example)).unwrap();
         check_report_example(&out);
-        assert_round_trip(&out, REPORT_EXAMPLE);
+        assert_round_trip(&out, &example);
     }
 
     #[test]
@@ -854,7 +800,7 @@ mod tests {
             uri(&GetReport::new("badReportId1"), Method::GET).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2021-09-30/reports/badReportId1"
         );
-        check_error_example(INVALID_INPUT, "Invalid input");
+        check_error_example("getReport-400-0", "Invalid input");
         let e = validation(&request(&GetReport::new("")).unwrap_err());
         assert_eq!(e.field, "reportId");
     }
@@ -876,7 +822,7 @@ mod tests {
         let e = validation(&request(&CancelReport::new("")).unwrap_err());
         assert_eq!(e.field, "reportId");
         assert_eq!(e.operation, "cancelReport");
-        check_error_example(INVALID_INPUT, "Invalid input");
+        check_error_example("cancelReport-400-0", "Invalid input");
     }
 
     #[test]
@@ -886,18 +832,15 @@ mod tests {
             uri(&op, Method::GET).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2021-09-30/documents/0356cf79-b8b0-4226-b4b9-0ee058ea5760"
         );
-        let example = r#"{
-          "reportDocumentId": "0356cf79-b8b0-4226-b4b9-0ee058ea5760",
-          "url": "https://d34o8swod1owfl.cloudfront.net/Report_47700__GET_MERCHANT_LISTINGS_ALL_DATA_.txt"
-        }"#;
-        let out = op.parse(&response(200, example)).unwrap();
+        let example = example_response("getReportDocument-200-0");
+        let out = op.parse(&response(200, &example)).unwrap();
         assert_eq!(out.report_document_id, "0356cf79-b8b0-4226-b4b9-0ee058ea5760");
         assert_eq!(
             out.url,
             "https://d34o8swod1owfl.cloudfront.net/Report_47700__GET_MERCHANT_LISTINGS_ALL_DATA_.txt"
         );
         assert_eq!(out.compression_algorithm, None);
-        assert_round_trip(&out, example);
+        assert_round_trip(&out, &example);
 
         let gz: ReportDocument = serde_json::from_str(
             r#"{"reportDocumentId":"d","url":"https://x","compressionAlgorithm":"GZIP"}"#,
@@ -912,7 +855,7 @@ mod tests {
             uri(&GetReportDocument::new("badDocumentId1"), Method::GET).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2021-09-30/documents/badDocumentId1"
         );
-        check_error_example(INVALID_INPUT, "Invalid input");
+        check_error_example("getReportDocument-400-0", "Invalid input");
         let e = validation(&request(&GetReportDocument::new(" ")).unwrap_err());
         assert_eq!(e.field, "reportDocumentId");
     }

@@ -119,6 +119,7 @@ use std::collections::BTreeMap;
 use http::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
 use crate::error::{ApiError, Error, ValidationError};
 use crate::operation::{Operation, Probed, RequestContext, Role, UsagePlan};
@@ -542,13 +543,13 @@ pub struct TrialMode {}
 pub struct PriceSuppressionDirective {}
 
 /// Extra named values for the buyer's processing (model `Auxiliary`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Auxiliary {
     /// The values by name (at most 30).
     // The model's `required` names `auxiliaryValues`, a property it does not declare; the
     // declared property `values` is therefore optional here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<AuxiliaryValues>,
 }
 
@@ -853,6 +854,7 @@ pub struct CarrierTrackingNumber {
 }
 
 /// Carrier and delivery window of a package (model `PackageTrackingAttribute`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PackageTrackingAttribute {
@@ -861,7 +863,6 @@ pub struct PackageTrackingAttribute {
     /// When delivery is expected.
     pub delivery_date_range: DeliveryDateRange,
     /// Amazon's package ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_id: Option<String>,
 }
 
@@ -936,6 +937,7 @@ pub struct BrokenUnitPriceExpectation {
 }
 
 /// Charges are above the expected bound (model `BrokenChargeExpectation`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BrokenChargeExpectation {
@@ -944,7 +946,6 @@ pub struct BrokenChargeExpectation {
     /// The actual amount.
     pub actual_amount: Money,
     /// Which charges were summed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<ChargeSource>>,
 }
 
@@ -1373,14 +1374,12 @@ impl Operation for OrderDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{dec, t, without_nulls};
+    use crate::apis::test_support::{assert_round_trip, dec, t, validation, SANDBOX};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
 
     use crate::types::AmountForm;
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn request_with<O: Operation>(op: &O, email: Option<&str>) -> Result<http::Request<Vec<u8>>, Box<Error>> {
         let base = Url::parse(SANDBOX).unwrap();
@@ -1399,19 +1398,6 @@ mod tests {
 
     fn json(s: &str) -> Value {
         serde_json::from_str(s).unwrap()
-    }
-
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = without_nulls(json(example));
-        let actual = serde_json::to_value(parsed).unwrap();
-        assert_eq!(actual, expected);
-    }
-
-    fn validation(err: &Error) -> ValidationError {
-        match err {
-            Error::Validation(v) => v.clone(),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
     }
 
     /// The validation error of an order, asserting it names `field`.

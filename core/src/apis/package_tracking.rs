@@ -24,6 +24,7 @@
 
 use http::Method;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use crate::error::Error;
 use crate::operation::{Operation, RequestContext, Role, UsagePlan};
@@ -47,6 +48,7 @@ pub struct GetPackageTrackingDetailsResponse {
 }
 
 /// Status, promise, carrier and history of a package (model `PackageTrackingDetails`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PackageTrackingDetails {
@@ -55,72 +57,62 @@ pub struct PackageTrackingDetails {
     /// The delivery promise as shown to the buyer, in the requested locale.
     pub localized_delivery_promise: String,
     /// When delivery is (or was) expected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_window: Option<TimeWindow>,
     /// Who carries the package.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_details: Option<CarrierDetails>,
     /// Scan events, most recent first as Amazon sends them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_tracking_events: Option<Vec<PackageTrackingEvent>>,
     /// Milestones reached (ordered, shipped, out for delivery, delivered).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_milestones: Option<Vec<PackageMilestone>>,
 }
 
 /// A span of time whose start may be unknown (model `TimeWindow`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TimeWindow {
     /// Start of the window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<DateTime>,
     /// End of the window.
     pub end_date: DateTime,
 }
 
 /// The carrier of a package (model `CarrierDetails`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CarrierDetails {
     /// The carrier's name in the requested locale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localized_carrier_name: Option<String>,
     /// The carrier's tracking number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_tracking_id: Option<String>,
 }
 
 /// One scan event of a package (model `PackageTrackingEvent`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PackageTrackingEvent {
     /// What happened, in the requested locale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localized_description: Option<String>,
     /// The day it happened, as display text (e.g. `Tuesday, April 29`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localized_event_date: Option<String>,
     /// The time it happened, as display text (e.g. `12:15 PM`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localized_event_time: Option<String>,
     /// Where it happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<EventLocation>,
 }
 
 /// Where a scan event happened (model `EventLocation`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EventLocation {
     /// City.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State or province.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
@@ -245,12 +237,10 @@ impl Operation for GetPackageTrackingDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::normalized;
-    use crate::error::{ErrorList, ValidationError};
+    use crate::apis::test_support::{assert_round_trip_normalized, example_response, validation, SANDBOX};
+    use crate::error::ErrorList;
     use crate::place::Marketplace;
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn uri_in(op: &GetPackageTrackingDetails, marketplace: Marketplace) -> Result<String, Box<Error>> {
         let base = Url::parse(SANDBOX).unwrap();
@@ -271,66 +261,6 @@ mod tests {
         http::Response::builder().status(200).body(body.as_bytes().to_vec()).unwrap()
     }
 
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = normalized(serde_json::from_str(example).unwrap());
-        assert_eq!(normalized(serde_json::to_value(parsed).unwrap()), expected);
-    }
-
-    fn validation(err: &Error) -> ValidationError {
-        match err {
-            Error::Validation(v) => v.clone(),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
-    }
-
-    const EXAMPLE_200: &str = r#"{
-      "packageTrackingDetails": {
-        "trackingStatus": "DELIVERED",
-        "localizedDeliveryPromise": "Delivered April 29",
-        "deliveryWindow": {"endDate": "2025-04-29T19:15:23Z"},
-        "carrierDetails": {
-          "localizedCarrierName": "Delivery by Amazon",
-          "carrierTrackingId": "TBA321021468276"
-        },
-        "packageTrackingEvents": [
-          {
-            "localizedDescription": "Package delivered near the front door or porch.",
-            "localizedEventDate": "Tuesday, April 29",
-            "localizedEventTime": "12:15 PM",
-            "location": {"city": "Bellevue", "country": "US"}
-          },
-          {
-            "localizedDescription": "Package is out for delivery.",
-            "localizedEventDate": "Tuesday, April 29",
-            "localizedEventTime": "10:50 AM",
-            "location": {"city": "Kent", "country": "US"}
-          },
-          {
-            "localizedDescription": "Package being processed at carrier facility.",
-            "localizedEventDate": "Tuesday, April 29",
-            "localizedEventTime": "6:39 AM",
-            "location": {"city": "Kent", "country": "US"}
-          },
-          {
-            "localizedDescription": "Package arrived at a carrier facility.",
-            "localizedEventDate": "Tuesday, April 29",
-            "localizedEventTime": "6:34 AM",
-            "location": {"city": "Kent", "country": "US"}
-          },
-          {
-            "localizedDescription": "Package left the shipper facility.",
-            "localizedEventDate": "Tuesday, April 29"
-          }
-        ],
-        "packageMilestones": [
-          {"milestoneType": "DELIVERED", "milestoneWindow": {"endDate": "2025-04-29T12:15:23.101-07:00"}},
-          {"milestoneType": "OUT_FOR_DELIVERY", "milestoneWindow": {"endDate": "2025-04-29T00:00:00-07:00"}},
-          {"milestoneType": "SHIPPED", "milestoneWindow": {"endDate": "2025-04-29T05:27:59-07:00"}},
-          {"milestoneType": "ORDERED", "milestoneWindow": {"endDate": "2025-04-28T23:06:38-07:00"}}
-        ]
-      }
-    }"#;
-
     #[test]
     fn sandbox_200() {
         let op = GetPackageTrackingDetails::new("114-2589187-9801025", "401971789238301", "1")
@@ -340,7 +270,8 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/ab-tracking/2025-07-02/orders/114-2589187-9801025/shipments/401971789238301/packages/1?locale=en-US&region=US"
         );
-        let out = op.parse(&response(EXAMPLE_200)).unwrap().package_tracking_details;
+        let example = example_response("getPackageTrackingDetails-200-0");
+        let out = op.parse(&response(&example)).unwrap().package_tracking_details;
         assert_eq!(out.tracking_status, "DELIVERED");
         assert_eq!(out.localized_delivery_promise, "Delivered April 29");
         let window = out.delivery_window.unwrap();
@@ -365,8 +296,8 @@ mod tests {
         assert_eq!(delivered, DateTime::parse("2025-04-29T19:15:23.101Z").unwrap());
         assert_eq!(delivered.to_rfc3339(), "2025-04-29T19:15:23.101Z");
 
-        let parsed = op.parse(&response(EXAMPLE_200)).unwrap();
-        assert_round_trip(&parsed, EXAMPLE_200);
+        let parsed = op.parse(&response(&example)).unwrap();
+        assert_round_trip_normalized(&parsed, &example);
     }
 
     #[test]
@@ -382,18 +313,10 @@ mod tests {
         let e = validation(&uri(&GetPackageTrackingDetails::new("o", "s", "p").locale("")).unwrap_err());
         assert_eq!(e.field, "locale");
 
-        let example = r#"{
-          "errors": [
-            {
-              "code": "INVALID_REQUEST_PARAMETER",
-              "message": "The required request parameters are missing: orderId, shipmentId, packageId.",
-              "details": "Please provide the required parameters (orderId, shipmentId, packageId) in the request."
-            }
-          ]
-        }"#;
+        let example = example_response("getPackageTrackingDetails-400-0");
         let errors: ErrorList = parse_json(GetPackageTrackingDetails::ID, example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, "INVALID_REQUEST_PARAMETER");
-        assert_round_trip(&errors, example);
+        assert_round_trip_normalized(&errors, &example);
     }
 
     #[test]

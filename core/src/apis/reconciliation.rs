@@ -65,6 +65,7 @@ use std::collections::BTreeMap;
 use http::Method;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_with::skip_serializing_none;
 
 use crate::error::{Error, ErrorEntry, ValidationError};
 use crate::operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
@@ -81,13 +82,13 @@ const USAGE_PLAN: UsagePlan = UsagePlan::new(2.0, 10);
 // ---------------------------------------------------------------------------------------------
 
 /// One page of transactions (model `TransactionsResponse`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionsResponse {
     /// The transactions on this page.
     pub transactions: Vec<Transaction>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -104,76 +105,58 @@ string_enum! {
 }
 
 /// A payment transaction: a charge or a refund (model `Transaction`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Transaction {
     /// The marketplace the transaction belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marketplace_id: Option<String>,
     /// When the transaction happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_date: Option<DateTime>,
     /// When the transaction entered the feed (what the date range filters on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feed_date: Option<DateTime>,
     /// Charge, refund or over-refund.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<TransactionType>,
     /// The transaction's ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// The reference shown on the payment instrument's statement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_identifier: Option<String>,
     /// Tax rate applied to shipping, as text (e.g. `"0.00"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ship_tax_rate: Option<String>,
     /// Tax rate applied to gift wrapping, as text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_wrap_tax_rate: Option<String>,
     /// The legal entity that made the purchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_entity_name: Option<String>,
     /// The buying group that made the purchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchasing_customer_group_name: Option<String>,
     /// The invoice the transaction pays.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// The amount charged (or authorised, when not settled yet) or refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
     /// The kind of payment instrument.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_instrument_type: Option<String>,
     /// Last four digits of the payment instrument.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_instrument_last4_digits: Option<String>,
     /// Who bought.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer: Option<Customer>,
     /// Who paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<Customer>,
     /// Related transactions (e.g. the charge a refund reverses).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_transaction_details: Option<Vec<AssociatedTransactionDetail>>,
     /// The order lines the transaction covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_line_items: Option<Vec<TransactionLineItem>>,
 }
 
 /// A person in a transaction (model `Customer`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     /// Amazon's account ID for the person.
     pub id: String,
     /// The person's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The person's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
@@ -186,78 +169,56 @@ pub struct AssociatedTransactionDetail {
 }
 
 /// The part of a transaction that belongs to one order line (model `TransactionLineItem`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionLineItem {
     /// Why the line was refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason: Option<String>,
     /// The line's total.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<Money>,
     /// The item price part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principal_amount: Option<Money>,
     /// Shipping charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_charge: Option<Money>,
     /// Regulatory fees charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regulatory_fee: Option<Money>,
     /// Gift wrapping charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_wrapping_charge: Option<Money>,
     /// Discounts (negative).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Money>,
     /// Tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<Money>,
     /// Price of one unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<Money>,
     /// Tax rate, as text (e.g. `"0.00"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<String>,
     /// Amazon's order ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// UN Standard Products and Services Code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspsc: Option<String>,
     /// The order line's ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_line_item_id: Option<String>,
     /// The buyer's purchase order number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_number: Option<String>,
     /// The buyer's purchase order line reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_line_item_id: Option<String>,
     /// The product's ASIN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asin: Option<String>,
     /// The product's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_title: Option<String>,
     /// Number of units.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_quantity: Option<i64>,
     /// The shipment the line went out in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_id: Option<String>,
     /// When that shipment left.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_date: Option<DateTime>,
     /// The seller's legal name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_legal_name: Option<String>,
     /// The budget the purchase was charged to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget_id: Option<String>,
     /// Checkout fields such as GL code or cost centre, by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_order_info: Option<BTreeMap<String, String>>,
 }
 
@@ -363,6 +324,7 @@ impl<'de> Deserialize<'de> for InvoicePaymentDetailResult {
 }
 
 /// The payment details of one invoice (model `SuccessInvoicePaymentDetailResult`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SuccessInvoicePaymentDetailResult {
@@ -370,12 +332,12 @@ pub struct SuccessInvoicePaymentDetailResult {
     pub invoice_id: String,
     /// Its payment status and due date.
     // Required in the model, but the sandbox example's SUCCESS result has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_details: Option<PaymentDetails>,
 }
 
 /// Why one invoice's payment details could not be retrieved (model
 /// `FailedInvoicePaymentDetailResult`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FailedInvoicePaymentDetailResult {
@@ -383,7 +345,6 @@ pub struct FailedInvoicePaymentDetailResult {
     pub invoice_id: String,
     /// What went wrong.
     // Required in the model, but the sandbox example's ERROR result has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorEntry>,
 }
 
@@ -466,6 +427,7 @@ string_enum! {
 }
 
 /// An invoice or credit memo (model `InvoiceDetail`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceDetail {
@@ -474,43 +436,30 @@ pub struct InvoiceDetail {
     /// When it was issued.
     pub invoice_date: DateTime,
     /// The consolidated invoice it is part of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoice_details: Option<ConsolidatedInvoiceDetails>,
     /// Invoice or credit memo.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_type: Option<InvoiceType>,
     /// For a credit memo, the invoice it credits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_invoice_number: Option<String>,
     /// For a credit memo, when the credited invoice was issued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_invoice_date: Option<DateTime>,
     /// Who issued the document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_issuer: Option<InvoiceIssuerDetail>,
     /// The billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_to_address: Option<PhysicalAddress>,
     /// The seller.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_information: Option<MerchantDetail>,
     /// When the order was placed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_date: Option<DateTime>,
     /// ISO 4217 currency of the totals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// The document's total, as text (e.g. `"1751.00"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_total: Option<String>,
     /// Tax by rate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<Vec<TaxDetail>>,
     /// The items billed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_data_items: Option<Vec<TransactionDataItem>>,
     /// Fees billed on the whole document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<Vec<InvoiceLevelFeeDetail>>,
 }
 
@@ -524,6 +473,7 @@ pub struct ConsolidatedInvoiceDetails {
 
 /// A business named on an invoice, as seller (model `MerchantDetail`) or issuer (model
 /// `InvoiceIssuerDetail`, the same shape).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MerchantDetail {
@@ -531,7 +481,6 @@ pub struct MerchantDetail {
     pub name: String,
     /// Its tax or company registration number.
     // Required in the model, but every sandbox example omits it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
 }
 
@@ -539,35 +488,29 @@ pub struct MerchantDetail {
 pub type InvoiceIssuerDetail = MerchantDetail;
 
 /// A postal address (model `PhysicalAddress`, which extends model `Address`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PhysicalAddress {
     /// The kind of address (from model `Address`).
     // Required in the model, but the sandbox examples omit it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
     /// The addressee's full name.
     pub full_name: String,
     /// A phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// A company name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// First address line.
     pub address_line1: String,
     /// Second address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// Third address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line3: Option<String>,
     /// City.
     // Required in the model, but the sandbox examples omit it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State, prefecture or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_or_region: Option<String>,
     /// Postal code.
     pub postal_code: String,
@@ -590,6 +533,7 @@ pub struct TaxDetail {
 }
 
 /// One item billed on an invoice (model `TransactionDataItem`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionDataItem {
@@ -612,7 +556,6 @@ pub struct TransactionDataItem {
     pub total_amount: Money,
     /// Discount on the item.
     // Required in the model, but every sandbox example omits it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Money>,
     /// How the item splits over order lines.
     pub apportionment: Vec<LineItemApportionmentDetail>,
@@ -652,6 +595,7 @@ string_enum! {
 }
 
 /// A fee on one invoice item (model `LineItemLevelFeeDetail`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LineItemLevelFeeDetail {
@@ -662,7 +606,6 @@ pub struct LineItemLevelFeeDetail {
     /// Discount on the fee.
     // Required in the model; the invoice-level twin of this field is missing from a sandbox
     // example, so a missing discount must not fail the whole response here either.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Money>,
     /// How the fee splits over order lines.
     pub apportionment: Vec<LineItemLevelFeeApportionmentDetail>,
@@ -685,6 +628,7 @@ pub struct LineItemLevelFeeApportionmentDetail {
 }
 
 /// A fee on a whole invoice (model `InvoiceLevelFeeDetail`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceLevelFeeDetail {
@@ -694,7 +638,6 @@ pub struct InvoiceLevelFeeDetail {
     pub tax: TaxDetail,
     /// Discount on the fee.
     // Required in the model, but the sandbox example omits it on invoice `JP25EF9G0FUI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Money>,
     /// How the fee splits.
     pub apportionment: Vec<InvoiceLevelFeeApportionmentDetail>,
@@ -956,13 +899,13 @@ impl Operation for GetInvoiceDetailsByOrderLineItems {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{dec, normalized, t};
+    use crate::apis::test_support::{
+        assert_round_trip_normalized, dec, example, example_response, t, validation, SANDBOX,
+    };
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use crate::types::AmountForm;
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn request<O: Operation>(op: &O) -> Result<http::Request<Vec<u8>>, Box<Error>> {
         let base = Url::parse(SANDBOX).unwrap();
@@ -996,22 +939,13 @@ mod tests {
         http::Response::builder().status(200).body(body.as_bytes().to_vec()).unwrap()
     }
 
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = normalized(serde_json::from_str(example).unwrap());
-        assert_eq!(normalized(serde_json::to_value(parsed).unwrap()), expected);
-    }
-
-    fn check_errors(example: &str, code: &str) {
+    /// Checks the recorded 400 example `id`: its error list decodes and is written back unchanged.
+    fn check_errors(id: &str, code: &str) {
+        assert_eq!(example(id)["status"], 400);
+        let example = example_response(id);
         let errors: ErrorList = parse_json("test", example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, code);
-        assert_round_trip(&errors, example);
-    }
-
-    fn validation(err: &Error) -> ValidationError {
-        match err {
-            Error::Validation(v) => v.clone(),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
+        assert_round_trip_normalized(&errors, &example);
     }
 
     // --- getTransactions ----------------------------------------------------------------------
@@ -1023,7 +957,8 @@ mod tests {
             get_uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reconciliation/2021-01-08/transactions?feedStartDate=2020-07-09T00%3A00%3A00Z&feedEndDate=2020-08-01T00%3A00%3A00Z"
         );
-        let out = op.parse(&response(TRANSACTIONS_200)).unwrap();
+        let example = example_response("getTransactions-200-0");
+        let out = op.parse(&response(&example)).unwrap();
         assert_eq!(out.next_page_token, None);
         let tx = &out.transactions[0];
         assert_eq!(tx.transaction_type, Some(TransactionType::Charge));
@@ -1047,7 +982,7 @@ mod tests {
         assert_eq!(line.purchase_order_number.as_deref(), Some(""));
         assert_eq!(line.business_order_info.as_ref().unwrap()["GL code"], "535-office");
         assert_eq!(line.refund_reason, None);
-        assert_round_trip(&out, TRANSACTIONS_200);
+        assert_round_trip_normalized(&out, &example);
     }
 
     #[test]
@@ -1058,7 +993,7 @@ mod tests {
         assert!(err.contains("RFC 3339"), "{err}");
         // Its offset-less end date is read as UTC and would go out with a `Z`.
         assert_eq!(t("2020-08-01T00:00:00").to_rfc3339(), "2020-08-01T00:00:00Z");
-        check_errors(TRANSACTIONS_400, "INVALID_REQUEST_PARAMETER");
+        check_errors("getTransactions-400-0", "INVALID_REQUEST_PARAMETER");
     }
 
     #[test]
@@ -1095,9 +1030,10 @@ mod tests {
             uri,
             "https://sandbox.na.business-api.amazon.com/reconciliation/2021-01-08/invoices/batch/paymentDetails"
         );
-        assert_eq!(body, serde_json::json!({"invoiceIds": ["JP218PV8HMOI", "1XQX-T4VG-9939"]}));
+        assert_eq!(body, example("getBatchInvoicePaymentDetails-200-0")["body"]);
 
-        let out = op.parse(&response(PAYMENT_DETAILS_200)).unwrap();
+        let example = example_response("getBatchInvoicePaymentDetails-200-0");
+        let out = op.parse(&response(&example)).unwrap();
         let results = &out.invoice_payment_details_results;
         assert_eq!(results.len(), 2);
         match &results[0] {
@@ -1117,7 +1053,7 @@ mod tests {
         assert_eq!(results[0].result_type(), InvoicePaymentResultType::Success);
         assert_eq!(results[1].result_type(), InvoicePaymentResultType::Error);
         assert_eq!(results[1].invoice_id(), Some("1XQX-T4VG-9939"));
-        assert_round_trip(&out, PAYMENT_DETAILS_200);
+        assert_round_trip_normalized(&out, &example);
     }
 
     #[test]
@@ -1126,8 +1062,8 @@ mod tests {
         let op = GetBatchInvoicePaymentDetails::new(["INVALID_INVOICE_ID"]);
         let (uri, body) = post(&op).unwrap();
         assert!(uri.ends_with("/reconciliation/2021-01-08/invoices/batch/paymentDetails"));
-        assert_eq!(body, serde_json::json!({"invoiceIds": ["INVALID_INVOICE_ID"]}));
-        check_errors(PAYMENT_DETAILS_400, "INVALID_REQUEST_PARAMETER");
+        assert_eq!(body, example("getBatchInvoicePaymentDetails-400-0")["body"]);
+        check_errors("getBatchInvoicePaymentDetails-400-0", "INVALID_REQUEST_PARAMETER");
     }
 
     #[test]
@@ -1177,7 +1113,7 @@ mod tests {
         assert!(matches!(&r[2], InvoicePaymentDetailResult::Unknown(_)));
         assert_eq!(r[2].invoice_id(), Some("C"));
         assert_eq!(r[2].result_type(), InvoicePaymentResultType::Unknown("PENDING".into()));
-        assert_round_trip(&out, json);
+        assert_round_trip_normalized(&out, json);
 
         // A known kind with a broken body is an error naming the kind, not an Unknown.
         let bad = r#"{"invoicePaymentDetailsResults": [{"resultType": "SUCCESS"}]}"#;
@@ -1196,15 +1132,10 @@ mod tests {
         ]);
         let (uri, body) = post(&op).unwrap();
         assert_eq!(uri, "https://sandbox.na.business-api.amazon.com/reconciliation/2021-01-08/invoices");
-        assert_eq!(
-            body,
-            serde_json::json!({"orderLineItems": [
-                {"orderId": "503-0807783-5846230", "orderLineItemId": "6172301145805", "shipmentId": "Dps13nXXc"},
-                {"orderId": "250-9059274-9386231", "orderLineItemId": "6172160940605", "shipmentId": "DZms0yvhc"}
-            ]})
-        );
+        assert_eq!(body, example("getInvoiceDetailsByOrderLineItems-200-0")["body"]);
 
-        let out = op.parse(&response(INVOICES_200)).unwrap();
+        let example = example_response("getInvoiceDetailsByOrderLineItems-200-0");
+        let out = op.parse(&response(&example)).unwrap();
         let lines = &out.invoice_details_by_order_line_items;
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0].order_line_item.order_line_item_id, "6172160940605");
@@ -1246,7 +1177,7 @@ mod tests {
         // Invoice JP25EF9G0FUI's shipping fee has no discount.
         let no_discount = &lines[1].invoice_details[0].fees.as_ref().unwrap()[0];
         assert_eq!(no_discount.discount, None);
-        assert_round_trip(&out, INVOICES_200);
+        assert_round_trip_normalized(&out, &example);
     }
 
     #[test]
@@ -1263,7 +1194,7 @@ mod tests {
             matches!(err.as_ref(), Error::Validation(v) if v.field == "orderLineItems[0].orderLineItemId"),
             "{err}"
         );
-        check_errors(INVOICES_400, "INVALID_REQUEST_PARAMETER");
+        check_errors("getInvoiceDetailsByOrderLineItems-400-0", "INVALID_REQUEST_PARAMETER");
     }
 
     #[test]
@@ -1288,7 +1219,7 @@ mod tests {
         assert_eq!(fee.fee_type, FeeType::Giftwrapping);
         assert_eq!(fee.apportionment[0].units, 2);
         assert_eq!(fee.apportionment[0].unit_tax_exclusive_fee.amount.to_string(), "2.50");
-        assert_round_trip(&fee, json);
+        assert_round_trip_normalized(&fee, json);
     }
 
     #[test]
@@ -1328,884 +1259,12 @@ mod tests {
 
     #[test]
     fn decode_errors_name_the_path() {
-        let bad = TRANSACTIONS_200.replace("\"2021-05-12T20:44:21.791Z\"", "\"yesterday\"");
+        let bad = example_response("getTransactions-200-0")
+            .replace("\"2021-05-12T20:44:21.791Z\"", "\"yesterday\"");
         let err = GetTransactions::resume("x").parse(&response(&bad)).unwrap_err();
         match err {
             Error::Decode(d) => assert_eq!(d.path, "transactions[0].feedDate"),
             other => panic!("{other:?}"),
         }
     }
-
-    /// Response of the `getTransactions` 200 sandbox example.
-    const TRANSACTIONS_200: &str = r#"{
-      "transactions": [
-        {
-          "marketplaceId": "ATVPDKIKX0DER",
-          "transactionDate": "2020-04-03T16:59:18.768Z",
-          "feedDate": "2021-05-12T20:44:21.791Z",
-          "transactionType": "CHARGE",
-          "transactionId": "1x47pVc03Ffs71cjjCct",
-          "chargeIdentifier": "RA5RE0N60",
-          "shipTaxRate": "0.00",
-          "giftWrapTaxRate": "0.00",
-          "legalEntityName": "May ProdInv",
-          "invoiceNumber": "JP218PV8HMOI",
-          "amount": {
-            "currencyCode": "USD",
-            "amount": "5.99"
-          },
-          "paymentInstrumentType": "PayStation",
-          "buyer": {
-            "id": "amzn1.account.3KXYF4ES2JQB4XSQ3WJXEMTUNF2GINLRMZYGCNTDNB2TGN32NFQR3RAADVPCS56Y226EN5QTGEQSLWPB3G5573CD7JWWZJ3CAXWP53A",
-            "name": "jared",
-            "email": "kozjared+b2b@amazon.com"
-          },
-          "payer": {
-            "id": "amzn1.account.3KXYF4ES2JQB4XSQ3WJXEMTUNF2GINLRMZYGCNTDNB2TGN32NFQR3RAADVPCS56Y226EN5QTGEQSLWPB3G5573CD7JWWZJ3CAXWP53A",
-            "name": "jared",
-            "email": "kozjared+b2b@amazon.com"
-          },
-          "associatedTransactionDetails": [
-            {
-              "associatedTransactionId": "ONf39R7NmjIh9247YJ34"
-            }
-          ],
-          "transactionLineItems": [
-            {
-              "totalAmount": {
-                "currencyCode": "USD",
-                "amount": "5.99"
-              },
-              "principalAmount": {
-                "currencyCode": "USD",
-                "amount": "5.99"
-              },
-              "shippingCharge": {
-                "currencyCode": "USD",
-                "amount": "2.99"
-              },
-              "discount": {
-                "currencyCode": "USD",
-                "amount": "-2.99"
-              },
-              "tax": {
-                "currencyCode": "USD",
-                "amount": "0.0"
-              },
-              "taxRate": "0.00",
-              "orderId": "114-1458190-2465828",
-              "unspsc": "44121700",
-              "orderLineItemId": "31208275451321",
-              "purchaseOrderNumber": "",
-              "asin": "B07T8K1HJG",
-              "productTitle": "Ticonderoga Neon Pencils, #2 Pre-Sharpened Wood Pencils with Erasers, 18-Count, 13018",
-              "itemQuantity": 1,
-              "shipmentId": "DhG3L9W23",
-              "shipmentDate": "2020-04-03T16:59:21Z",
-              "merchantLegalName": "Amazon.com Services LLC",
-              "businessOrderInfo": {
-                "GL code": "535-office",
-                "COVID-19 Related?": "No",
-                "Cost center": ""
-              }
-            }
-          ]
-        }
-      ]
-    }"#;
-
-    /// Response of the `getTransactions` 400 sandbox example.
-    const TRANSACTIONS_400: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "Input date [incorrectFormatDate] is not in the expected ISO8601 format."
-        }
-      ]
-    }"#;
-
-    /// Response of the `getBatchInvoicePaymentDetails` 200 sandbox example.
-    const PAYMENT_DETAILS_200: &str = r#"{
-      "invoicePaymentDetailsResults": [
-        {
-          "invoiceId": "JP218PV8HMOI",
-          "resultType": "SUCCESS"
-        },
-        {
-          "invoiceId": "1XQX-T4VG-9939",
-          "resultType": "ERROR"
-        }
-      ]
-    }"#;
-
-    /// Response of the `getBatchInvoicePaymentDetails` 400 sandbox example.
-    const PAYMENT_DETAILS_400: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "The request contains invalid parameters.",
-          "details": "The invoiceIds array must contain at least one invoice ID."
-        }
-      ]
-    }"#;
-
-    /// Response of the `getInvoiceDetailsByOrderLineItems` 200 sandbox example.
-    const INVOICES_200: &str = r#"{
-      "invoiceDetailsByOrderLineItems": [
-        {
-          "orderLineItem": {
-            "orderId": "250-9059274-9386231",
-            "orderLineItemId": "6172160940605",
-            "shipmentId": "DZms0yvhc"
-          },
-          "invoiceDetails": [
-            {
-              "invoiceNumber": "JP218PV8HMOI",
-              "invoiceDate": "2022-03-30T15:30:22.077Z",
-              "consolidatedInvoiceDetails": {
-                "invoiceNumber": "11XS-123S-XFA1"
-              },
-              "invoiceType": "STANDARD",
-              "invoiceIssuer": {
-                "name": "Mizuta"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "Mizuta"
-              },
-              "orderDate": "2022-03-29T18:46:51Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "1751.0",
-              "tax": [],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 1,
-                  "asin": "4863893469",
-                  "title": "ハリー・ポッターと呪いの子 第一部、第二部 特別リハーサル版 (ハリー・ポッターシリーズ)",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "159.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "1751.0"
-                  },
-                  "apportionment": [],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "61.0"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "61.0"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "0.0"
-                    }
-                  },
-                  "discount": {
-                    "currencyCode": "JPY",
-                    "amount": "-61.0"
-                  },
-                  "apportionment": []
-                }
-              ]
-            },
-            {
-              "invoiceNumber": "JP22E0VEIAJGKI",
-              "invoiceDate": "2022-03-30T15:30:22.077Z",
-              "invoiceType": "STANDARD",
-              "invoiceIssuer": {
-                "name": "アマゾンジャパン合同会社"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "アマゾンジャパン合同会社"
-              },
-              "orderDate": "2022-03-29T18:46:51Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "3267.0",
-              "tax": [],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 5,
-                  "asin": "B09DXP8C3Q",
-                  "title": "ショウワノート PUIPUIモルカー 文具パック 942865M02",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "99.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "3267.0"
-                  },
-                  "apportionment": [],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "182.0"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "182.0"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "0.0"
-                    }
-                  },
-                  "discount": {
-                    "currencyCode": "JPY",
-                    "amount": "-182.0"
-                  },
-                  "apportionment": []
-                }
-              ]
-            },
-            {
-              "invoiceNumber": "JP21UV8HMOC",
-              "invoiceDate": "2022-04-09T04:52:05.942Z",
-              "invoiceType": "CREDIT_MEMO",
-              "associatedInvoiceNumber": "JP218PV8HMOI",
-              "associatedInvoiceDate": "2022-03-30T15:30:22.077Z",
-              "invoiceIssuer": {
-                "name": "Mizuta"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "Mizuta"
-              },
-              "orderDate": "2022-03-29T18:46:51Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "1751.00",
-              "tax": [
-                {
-                  "rate": "0.1",
-                  "inclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1751.0"
-                  },
-                  "exclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1592.0"
-                  },
-                  "amount": {
-                    "currencyCode": "JPY",
-                    "amount": "159.0"
-                  }
-                }
-              ],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 1,
-                  "asin": "4863893469",
-                  "title": "ハリー・ポッターと呪いの子 第一部、第二部 特別リハーサル版 (ハリー・ポッターシリーズ)",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "159.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "1818.00"
-                  },
-                  "apportionment": [
-                    {
-                      "orderLineItemId": "6172160940605",
-                      "lineNumber": 1,
-                      "units": 1,
-                      "unitPrice": {
-                        "currencyCode": "JPY",
-                        "amount": "1592.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "159.0"
-                      }
-                    }
-                  ],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "73.00"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "61.00"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "12.00"
-                    }
-                  },
-                  "discount": {
-                    "currencyCode": "JPY",
-                    "amount": "-67.00"
-                  },
-                  "apportionment": [
-                    {
-                      "taxExclusiveFee": {
-                        "currencyCode": "JPY",
-                        "amount": "61.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "6.0"
-                      }
-                    }
-                  ]
-                }
-              ]
-            },
-            {
-              "invoiceNumber": "JP2SRUXAJGKC",
-              "invoiceDate": "2022-04-09T04:52:05.942Z",
-              "invoiceType": "CREDIT_MEMO",
-              "associatedInvoiceNumber": "JP22E0VEIAJGKI",
-              "associatedInvoiceDate": "2022-03-30T15:30:22.077Z",
-              "invoiceIssuer": {
-                "name": "アマゾンジャパン合同会社"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "アマゾンジャパン合同会社"
-              },
-              "orderDate": "2022-03-29T18:46:51Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "2178.00",
-              "tax": [
-                {
-                  "rate": "0.1",
-                  "inclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "2178.0"
-                  },
-                  "exclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1980.0"
-                  },
-                  "amount": {
-                    "currencyCode": "JPY",
-                    "amount": "198.0"
-                  }
-                }
-              ],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 2,
-                  "asin": "B09DXP8C3Q",
-                  "title": "ショウワノート PUIPUIモルカー 文具パック 942865M02",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "99.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "2311.00"
-                  },
-                  "apportionment": [
-                    {
-                      "orderLineItemId": "6172160940645",
-                      "lineNumber": 1,
-                      "units": 2,
-                      "unitPrice": {
-                        "currencyCode": "JPY",
-                        "amount": "990.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "99.0"
-                      }
-                    }
-                  ],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "145.00"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "121.00"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "24.00"
-                    }
-                  },
-                  "discount": {
-                    "currencyCode": "JPY",
-                    "amount": "-133.00"
-                  },
-                  "apportionment": [
-                    {
-                      "taxExclusiveFee": {
-                        "currencyCode": "JPY",
-                        "amount": "121.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "12.0"
-                      }
-                    }
-                  ]
-                }
-              ]
-            },
-            {
-              "invoiceNumber": "JP2SPSMAJGKC",
-              "invoiceDate": "2022-04-09T01:43:15.233Z",
-              "invoiceType": "CREDIT_MEMO",
-              "associatedInvoiceNumber": "JP22E0VEIAJGKI",
-              "associatedInvoiceDate": "2022-03-30T15:30:22.077Z",
-              "invoiceIssuer": {
-                "name": "アマゾンジャパン合同会社"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "アマゾンジャパン合同会社"
-              },
-              "orderDate": "2022-03-29T18:46:51Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "1089.00",
-              "tax": [
-                {
-                  "rate": "0.1",
-                  "inclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1089.0"
-                  },
-                  "exclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "990.0"
-                  },
-                  "amount": {
-                    "currencyCode": "JPY",
-                    "amount": "99.0"
-                  }
-                }
-              ],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 1,
-                  "asin": "B09DXP8C3Q",
-                  "title": "ショウワノート PUIPUIモルカー 文具パック 942865M02",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "",
-                    "amount": "0"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "99.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "1156.00"
-                  },
-                  "apportionment": [
-                    {
-                      "orderLineItemId": "6172160940645",
-                      "lineNumber": 1,
-                      "units": 1,
-                      "unitPrice": {
-                        "currencyCode": "JPY",
-                        "amount": "990.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "99.0"
-                      }
-                    }
-                  ],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "73.00"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "61.00"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "12.00"
-                    }
-                  },
-                  "discount": {
-                    "currencyCode": "JPY",
-                    "amount": "-67.00"
-                  },
-                  "apportionment": [
-                    {
-                      "taxExclusiveFee": {
-                        "currencyCode": "JPY",
-                        "amount": "61.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "6.0"
-                      }
-                    }
-                  ]
-                }
-              ]
-            }
-          ]
-        },
-        {
-          "orderLineItem": {
-            "orderId": "503-0807783-5846230",
-            "orderLineItemId": "6172301145805",
-            "shipmentId": "Dps13nXXc"
-          },
-          "invoiceDetails": [
-            {
-              "invoiceNumber": "JP25EF9G0FUI",
-              "invoiceDate": "2022-04-01T08:48:53.158Z",
-              "invoiceType": "STANDARD",
-              "invoiceIssuer": {
-                "name": "Shenzhen Sepo Supply Chain Co., LTD"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "Shenzhen Sepo Supply Chain Co., LTD"
-              },
-              "orderDate": "2022-03-29T19:19:55Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "1409.0",
-              "tax": [
-                {
-                  "rate": "0.1",
-                  "inclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1409.0"
-                  },
-                  "exclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1281.0"
-                  },
-                  "amount": {
-                    "currencyCode": "JPY",
-                    "amount": "128.0"
-                  }
-                }
-              ],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 1,
-                  "asin": "B09D2J8ZMD",
-                  "title": "60個 風船 バルーン ゴム風船 誕生日 飾り付け 吹雪入れ風船 誕生日会 バースデー 卒業 開店 記念日 結婚式 お祝",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "JPY",
-                    "amount": "999.0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "JPY",
-                    "amount": "908"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "91.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "999.0"
-                  },
-                  "apportionment": [
-                    {
-                      "orderLineItemId": "6172301145805",
-                      "lineNumber": 1,
-                      "units": 1,
-                      "unitPrice": {
-                        "currencyCode": "JPY",
-                        "amount": "908.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "91.0"
-                      }
-                    }
-                  ],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "410.0"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "373.0"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "37.0"
-                    }
-                  },
-                  "apportionment": [
-                    {
-                      "taxExclusiveFee": {
-                        "currencyCode": "JPY",
-                        "amount": "373.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "37.0"
-                      }
-                    }
-                  ]
-                }
-              ]
-            },
-            {
-              "invoiceNumber": "JP22C9G0FUC",
-              "invoiceDate": "2022-04-09T03:38:16.262Z",
-              "invoiceType": "CREDIT_MEMO",
-              "associatedInvoiceNumber": "JP25EF9G0FUI",
-              "associatedInvoiceDate": "2022-04-01T08:48:53.158Z",
-              "invoiceIssuer": {
-                "name": "Shenzhen Sepo Supply Chain Co., LTD"
-              },
-              "billToAddress": {
-                "fullName": "test return",
-                "phoneNumber": "81120899543",
-                "addressLine1": "Arco Tower Annex, 1 Chome-8-1 Shimomeguro, Meguro City, Toky",
-                "stateOrRegion": "Yamanashi-ken",
-                "postalCode": "153-0064",
-                "countryCode": "JP"
-              },
-              "sellerInformation": {
-                "name": "Shenzhen Sepo Supply Chain Co., LTD"
-              },
-              "orderDate": "2022-03-29T19:19:55Z",
-              "currencyCode": "JPY",
-              "invoiceTotal": "1409.00",
-              "tax": [
-                {
-                  "rate": "0.1",
-                  "inclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1409.0"
-                  },
-                  "exclusiveTotal": {
-                    "currencyCode": "JPY",
-                    "amount": "1281.0"
-                  },
-                  "amount": {
-                    "currencyCode": "JPY",
-                    "amount": "128.0"
-                  }
-                }
-              ],
-              "transactionDataItems": [
-                {
-                  "taxRate": "0.1",
-                  "unit": 1,
-                  "asin": "B09D2J8ZMD",
-                  "title": "60個 風船 バルーン ゴム風船 誕生日 飾り付け 吹雪入れ風船 誕生日会 バースデー 卒業 開店 記念日 結婚式 お祝",
-                  "unitTaxInclusivePrice": {
-                    "currencyCode": "JPY",
-                    "amount": "999.0"
-                  },
-                  "unitTaxExclusivePrice": {
-                    "currencyCode": "JPY",
-                    "amount": "908"
-                  },
-                  "unitTaxAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "91.0"
-                  },
-                  "totalAmount": {
-                    "currencyCode": "JPY",
-                    "amount": "1409.00"
-                  },
-                  "apportionment": [
-                    {
-                      "orderLineItemId": "6172301145805",
-                      "lineNumber": 1,
-                      "units": 1,
-                      "unitPrice": {
-                        "currencyCode": "JPY",
-                        "amount": "908.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "91.0"
-                      }
-                    }
-                  ],
-                  "fees": []
-                }
-              ],
-              "fees": [
-                {
-                  "feeType": "SHIPPING",
-                  "tax": {
-                    "rate": "0.1",
-                    "inclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "410.00"
-                    },
-                    "exclusiveTotal": {
-                      "currencyCode": "JPY",
-                      "amount": "373.00"
-                    },
-                    "amount": {
-                      "currencyCode": "JPY",
-                      "amount": "37.00"
-                    }
-                  },
-                  "apportionment": [
-                    {
-                      "taxExclusiveFee": {
-                        "currencyCode": "JPY",
-                        "amount": "373.0"
-                      },
-                      "taxAmount": {
-                        "currencyCode": "JPY",
-                        "amount": "37.0"
-                      }
-                    }
-                  ]
-                }
-              ]
-            }
-          ]
-        }
-      ]
-    }"#;
-
-    /// Response of the `getInvoiceDetailsByOrderLineItems` 400 sandbox example.
-    const INVOICES_400: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "Missing required request parameters."
-        }
-      ]
-    }"#;
 }

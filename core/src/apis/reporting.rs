@@ -72,6 +72,7 @@ use std::hash::Hash;
 
 use http::Method;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use crate::error::{Error, ValidationError};
 use crate::operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
@@ -184,6 +185,7 @@ pub struct Charge {
 }
 
 /// Where and when an order was placed (model `OrderMetadata`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderMetadata {
@@ -192,7 +194,6 @@ pub struct OrderMetadata {
     /// Amazon's order ID.
     pub order_id: String,
     /// The country the order was placed in, as Amazon spells it (`US`, `UK`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
@@ -214,17 +215,18 @@ pub struct ShipmentMetadata {
 }
 
 /// A person in a report (model `Customer`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     /// The person's name.
     pub name: String,
     /// The person's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
 /// The product bought on a line (model `ProductDetails`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductDetails {
@@ -245,7 +247,6 @@ pub struct ProductDetails {
     /// Manufacturer name from the seller.
     pub manufacturer_name: String,
     /// Serial numbers of the units.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial_numbers: Option<Vec<String>>,
 }
 
@@ -262,17 +263,16 @@ pub struct Unspsc {
 
 /// One page of order reports (model `GetOrderReportsResponse`; model
 /// `GetOrderReportsByPurchaseOrderNumberResponse` has the same shape).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetOrderReportsResponse {
     /// The orders on this page.
     pub orders_report: Vec<OrderReport>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// How many orders this page holds.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
@@ -282,29 +282,25 @@ pub struct GetOrderReportsResponse {
 pub type GetOrderReportsByPurchaseOrderNumberResponse = GetOrderReportsResponse;
 
 /// An order with its totals (model `OrderReport`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderReport {
     /// Order ID, date and country.
     pub order_metadata: OrderMetadata,
     /// The buyer's purchase order number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_number: Option<String>,
     /// The order's amounts by kind.
     pub charges: Vec<Charge>,
     /// Where the order stands.
     pub order_status: OrderStatus,
     /// Who placed the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buying_customer: Option<Customer>,
     /// The buying group it came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer_group: Option<BuyerGroupDetails>,
     /// Checkout fields such as GL code or cost centre, by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_order_info: Option<BTreeMap<String, String>>,
     /// Who approved it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver_details: Option<ApproverDetails>,
 }
 
@@ -316,11 +312,11 @@ pub struct BuyerGroupDetails {
 }
 
 /// Who approved an order (model `ApproverDetails`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApproverDetails {
     /// The last approver.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_order_approver_customer: Option<Customer>,
 }
 
@@ -329,21 +325,21 @@ pub struct ApproverDetails {
 // ---------------------------------------------------------------------------------------------
 
 /// One page of order line item reports (model `GetOrderLineItemReportsResponse`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetOrderLineItemReportsResponse {
     /// The order lines on this page.
     pub order_line_items_report: Vec<OrderLineItemReport>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// How many order lines this page holds.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
 /// One line of an order (model `OrderLineItemReport`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderLineItemReport {
@@ -352,33 +348,25 @@ pub struct OrderLineItemReport {
     /// The line's ID.
     pub order_line_item_id: String,
     /// The buyer's purchase order number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_number: Option<String>,
     /// The buyer's purchase order line number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_line_item_number: Option<String>,
     /// The product.
     pub product_details: ProductDetails,
     /// Price of one unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<Money>,
     /// Number of units.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// The line's amounts by kind.
     pub charges: Vec<Charge>,
     /// Tax exemption applied to the line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exemption: Option<TaxExemption>,
     /// Discount programme applied to the line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_program: Option<PricingProgram>,
     /// Sustainability certifications of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sustainability: Option<Sustainability>,
     /// The merchant that sold it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller: Option<Seller>,
 }
 
@@ -406,18 +394,18 @@ pub struct PricingProgram {
 }
 
 /// Sustainability certifications (model `Sustainability`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Sustainability {
     /// The certification category, e.g. `Climate Pledge Friendly`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certification_category: Option<String>,
     /// The certifications held.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certification_types: Option<Vec<String>>,
 }
 
 /// The merchant that sold a line (model `Seller`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Seller {
@@ -426,23 +414,21 @@ pub struct Seller {
     /// The merchant's main address.
     pub primary_address: Address,
     /// The merchant's credentials (e.g. small business).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<SellerCredentials>,
 }
 
 /// A postal address (model `Address`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     /// First address line.
     pub address_line1: String,
     /// Second address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
     pub city: String,
     /// State or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_or_region: Option<String>,
     /// Postal code.
     pub postal_code: String,
@@ -451,37 +437,35 @@ pub struct Address {
 }
 
 /// A seller's credentials (model `SellerCredentials`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SellerCredentials {
     /// The credentials' names.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
     /// Their certificates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<CredentialDetail>>,
 }
 
 /// One of a seller's certificates (model `CredentialDetail`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialDetail {
     /// The certificate's name.
     pub certificate_type: String,
     /// Who issued it and until when it holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certifying_agencies_details: Option<Vec<CertifyingAgencyDetail>>,
 }
 
 /// An agency that issued a certificate (model `CertifyingAgencyDetail`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CertifyingAgencyDetail {
     /// The agency's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency_name: Option<String>,
     /// When the certificate expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_expiration_date: Option<DateTimeValue>,
 }
 
@@ -490,21 +474,21 @@ pub struct CertifyingAgencyDetail {
 // ---------------------------------------------------------------------------------------------
 
 /// One page of shipment reports (model `GetShipmentReportsResponse`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetShipmentReportsResponse {
     /// The shipments on this page.
     pub shipments_report: Vec<ShipmentReport>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// How many shipments this page holds.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
 /// A shipment of an order (model `ShipmentReport`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShipmentReport {
@@ -513,7 +497,6 @@ pub struct ShipmentReport {
     /// Shipment ID and date.
     pub shipment_metadata: ShipmentMetadata,
     /// The buyer's purchase order number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_number: Option<String>,
     /// Where the shipment stands.
     pub shipment_status: ShipmentStatus,
@@ -522,11 +505,11 @@ pub struct ShipmentReport {
     /// The shipment's amounts by kind.
     pub charges: Vec<Charge>,
     /// Delivery status and expected date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_info: Option<DeliveryInfo>,
 }
 
 /// A shipping address (model `ShippingAddress`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShippingAddress {
@@ -535,12 +518,10 @@ pub struct ShippingAddress {
     /// First address line.
     pub address_line1: String,
     /// Second address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
     pub city: String,
     /// State or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_or_region: Option<String>,
     /// Postal code.
     pub postal_code: String,
@@ -563,21 +544,21 @@ pub struct DeliveryInfo {
 // ---------------------------------------------------------------------------------------------
 
 /// One page of shipment line item reports (model `GetShipmentLineItemReportsResponse`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetShipmentLineItemReportsResponse {
     /// The shipment lines on this page.
     pub shipment_line_items_report: Vec<ShipmentLineItemReport>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// How many shipment lines this page holds.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
 /// One order line within a shipment (model `ShipmentLineItemReport`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShipmentLineItemReport {
@@ -586,12 +567,10 @@ pub struct ShipmentLineItemReport {
     /// Shipment ID and date.
     pub shipment_metadata: ShipmentMetadata,
     /// The buyer's purchase order number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_number: Option<String>,
     /// The order line's ID.
     pub order_line_item_id: String,
     /// The buyer's purchase order line number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_order_line_item_number: Option<String>,
     /// The product.
     pub product_details: ProductDetails,
@@ -599,16 +578,12 @@ pub struct ShipmentLineItemReport {
     pub charges: Vec<Charge>,
     /// Number of units shipped.
     // The model gives no integer format; i64 holds any value Amazon could send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// The carrier's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_name: Option<String>,
     /// The packages the line travels in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packages: Option<Vec<Package>>,
     /// Whether the buyer has received the items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiving_info: Option<ReceivingInfo>,
 }
 
@@ -623,13 +598,13 @@ pub struct Package {
 }
 
 /// The buyer's receipt of a line's items (model `ReceivingInfo`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReceivingInfo {
     /// Who received them.
     pub customer: Customer,
     /// When they were received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<DateTimeValue>,
     /// Whether all, some or none arrived.
     pub status: ReceivingStatus,
@@ -1247,13 +1222,13 @@ impl Paginated for GetShipmentLineItemReports {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{dec, normalized, t};
+    use crate::apis::test_support::{
+        assert_round_trip_normalized, dec, example, example_response, t, validation, SANDBOX,
+    };
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use crate::types::{AmountForm, Decimal};
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn uri<O: Operation>(op: &O) -> Result<String, Box<Error>> {
         let base = Url::parse(SANDBOX).unwrap();
@@ -1274,23 +1249,14 @@ mod tests {
         http::Response::builder().status(200).body(body.as_bytes().to_vec()).unwrap()
     }
 
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = normalized(serde_json::from_str(example).unwrap());
-        assert_eq!(normalized(serde_json::to_value(parsed).unwrap()), expected);
-    }
-
-    fn check_errors(example: &str, code: &str) {
+    /// Checks the recorded 400 example `id`: its error list decodes and is written back unchanged.
+    fn check_errors(id: &str, code: &str) {
+        assert_eq!(example(id)["status"], 400);
+        let example = example_response(id);
         let errors: ErrorList = parse_json("test", example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, code);
         assert!(errors.errors[0].details.is_some());
-        assert_round_trip(&errors, example);
-    }
-
-    fn validation(err: &Error) -> ValidationError {
-        match err {
-            Error::Validation(v) => v.clone(),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
+        assert_round_trip_normalized(&errors, &example);
     }
 
     fn amount(charges: &[Charge], kind: ChargeType) -> Decimal {
@@ -1332,18 +1298,18 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2025-06-09/orderReports?orderStartDate=2025-01-15T10%3A30%3A00Z&orderEndDate=2025-02-15T10%3A30%3A00Z&orderStatuses=CLOSED&region=US"
         );
-        let out = op.parse(&response(ORDER_REPORTS_200)).unwrap();
+        let out = op.parse(&response(&example_response("getOrderReports-200-0"))).unwrap();
         assert_eq!(out.next_page_token.as_deref(), Some("[nextPageToken]"));
         assert_eq!(out.size, None);
         check_order_report(&out.orders_report[0], "PO-2025-0123");
-        assert_round_trip(&out, ORDER_REPORTS_200);
+        assert_round_trip_normalized(&out, &example_response("getOrderReports-200-0"));
     }
 
     #[test]
     fn order_reports_sandbox_400_cannot_be_expressed() {
         // The example sends only orderEndDate; the typed API takes both dates as constructor
         // arguments, so a request without orderStartDate cannot be built.
-        check_errors(ORDER_REPORTS_400, "INVALID_REQUEST_PARAMETER");
+        check_errors("getOrderReports-400-0", "INVALID_REQUEST_PARAMETER");
     }
 
     #[test]
@@ -1351,7 +1317,7 @@ mod tests {
         let op = GetOrderReports::new(t("2025-01-15T10:30:00Z"), t("2025-02-15T10:30:00Z"))
             .order_statuses([OrderStatus::Closed, OrderStatus::PendingApproval])
             .region(Country::GB);
-        let mut out = op.parse(&response(ORDER_REPORTS_200)).unwrap();
+        let mut out = op.parse(&response(&example_response("getOrderReports-200-0"))).unwrap();
         out.next_page_token = Some("a+b/c=".into());
         let next = op.next_page(&out).expect("a token means another page");
         assert_eq!(
@@ -1412,7 +1378,7 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2025-06-09/orderLineItemReports?orderStartDate=2025-04-01T00%3A00%3A00Z&orderEndDate=2025-04-30T00%3A00%3A00Z&region=US&orderIds=112-3456789-0123456"
         );
-        let out = op.parse(&response(ORDER_LINE_ITEM_REPORTS_200)).unwrap();
+        let out = op.parse(&response(&example_response("getOrderLineItemReports-200-0"))).unwrap();
         assert_eq!(out.next_page_token.as_deref(), Some("[nextPageToken]"));
         let line = &out.order_line_items_report[0];
         assert_eq!(line.order_line_item_id, "1");
@@ -1440,7 +1406,7 @@ mod tests {
             &credentials.details.as_ref().unwrap()[0].certifying_agencies_details.as_ref().unwrap()[0];
         assert_eq!(agency.agency_name.as_deref(), Some("[certifyingAgencyName]"));
         assert_eq!(agency.certificate_expiration_date.unwrap().date, t("2028-04-01T00:00:00Z"));
-        assert_round_trip(&out, ORDER_LINE_ITEM_REPORTS_200);
+        assert_round_trip_normalized(&out, &example_response("getOrderLineItemReports-200-0"));
     }
 
     #[test]
@@ -1451,7 +1417,7 @@ mod tests {
         assert_eq!(e.operation, "getOrderLineItemReports");
         assert_eq!(e.field, "orderStartDate");
         assert!(e.message.contains("after orderEndDate"), "{e}");
-        check_errors(ORDER_LINE_ITEM_REPORTS_400, "INVALID_REQUEST_PARAMETER");
+        check_errors("getOrderLineItemReports-400-0", "INVALID_REQUEST_PARAMETER");
     }
 
     #[test]
@@ -1485,22 +1451,24 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2025-06-09/purchaseOrders/PO-12345/orderReports?region=US"
         );
-        let out = op.parse(&response(BY_PURCHASE_ORDER_NUMBER_200)).unwrap();
+        let out =
+            op.parse(&response(&example_response("getOrderReportsByPurchaseOrderNumber-200-0"))).unwrap();
         check_order_report(&out.orders_report[0], "PO-12345");
-        assert_round_trip(&out, BY_PURCHASE_ORDER_NUMBER_200);
+        assert_round_trip_normalized(&out, &example_response("getOrderReportsByPurchaseOrderNumber-200-0"));
     }
 
     #[test]
     fn by_purchase_order_number_sandbox_400_is_refused_client_side() {
         let e = validation(&uri(&GetOrderReportsByPurchaseOrderNumber::new("")).unwrap_err());
         assert_eq!(e.field, "purchaseOrderNumber");
-        check_errors(BY_PURCHASE_ORDER_NUMBER_400, "INVALID_REQUEST_PARAMETER");
+        check_errors("getOrderReportsByPurchaseOrderNumber-400-0", "INVALID_REQUEST_PARAMETER");
     }
 
     #[test]
     fn by_purchase_order_number_next_page() {
         let op = GetOrderReportsByPurchaseOrderNumber::new("PO 1/2");
-        let out = op.parse(&response(BY_PURCHASE_ORDER_NUMBER_200)).unwrap();
+        let out =
+            op.parse(&response(&example_response("getOrderReportsByPurchaseOrderNumber-200-0"))).unwrap();
         let next = op.next_page(&out).unwrap();
         assert_eq!(
             uri(&next).unwrap(),
@@ -1520,7 +1488,7 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2025-06-09/shipmentReports?orderStartDate=2025-04-01T00%3A00%3A00Z&orderEndDate=2025-04-30T00%3A00%3A00Z&shipmentStatuses=SHIPPED&orderIds=112-3456789-0123456&region=US"
         );
-        let out = op.parse(&response(SHIPMENT_REPORTS_200)).unwrap();
+        let out = op.parse(&response(&example_response("getShipmentReports-200-0"))).unwrap();
         assert_eq!(out.next_page_token.as_deref(), Some("NEXT_PAGE_TOKEN"));
         let shipment = &out.shipments_report[0];
         assert_eq!(shipment.shipment_metadata.shipment_id, "SHIP-12345");
@@ -1532,7 +1500,7 @@ mod tests {
         assert_eq!(amount(&shipment.charges, ChargeType::NetTotal), dec("110.0"));
         assert_eq!(shipment.shipping_address.full_name, "[recipientFullName]");
         assert_eq!(shipment.shipping_address.address_line2.as_deref(), Some("[addressLine2]"));
-        assert_round_trip(&out, SHIPMENT_REPORTS_200);
+        assert_round_trip_normalized(&out, &example_response("getShipmentReports-200-0"));
     }
 
     #[test]
@@ -1540,14 +1508,14 @@ mod tests {
         let op = GetShipmentReports::new(t("2025-04-01T00:00:00Z"), t("2025-02-01T00:00:00Z"));
         let e = validation(&uri(&op).unwrap_err());
         assert_eq!(e.field, "orderStartDate");
-        check_errors(SHIPMENT_REPORTS_400, "InvalidInput");
+        check_errors("getShipmentReports-400-0", "InvalidInput");
     }
 
     #[test]
     fn shipment_reports_next_page_and_validation() {
         let op = GetShipmentReports::new(t("2025-04-01T00:00:00Z"), t("2025-04-30T00:00:00Z"))
             .shipment_statuses([ShipmentStatus::Shipped, ShipmentStatus::ShippingSoon]);
-        let out = op.parse(&response(SHIPMENT_REPORTS_200)).unwrap();
+        let out = op.parse(&response(&example_response("getShipmentReports-200-0"))).unwrap();
         let next = op.next_page(&out).unwrap();
         assert_eq!(
             uri(&next).unwrap(),
@@ -1570,7 +1538,7 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2025-06-09/shipmentLineItemReports?orderStartDate=2025-04-01T00%3A00%3A00Z&orderEndDate=2025-04-30T00%3A00%3A00Z&orderIds=112-3456789-0123456&region=US"
         );
-        let out = op.parse(&response(SHIPMENT_LINE_ITEM_REPORTS_200)).unwrap();
+        let out = op.parse(&response(&example_response("getShipmentLineItemReports-200-0"))).unwrap();
         let line = &out.shipment_line_items_report[0];
         assert_eq!(line.order_line_item_id, "LINE-12345");
         assert_eq!(line.quantity, Some(2));
@@ -1582,7 +1550,7 @@ mod tests {
         assert_eq!(receiving.quantity, 2);
         assert_eq!(receiving.date.unwrap().date, t("2025-04-23T00:00:00Z"));
         assert_eq!(receiving.customer.name, "[customerName]");
-        assert_round_trip(&out, SHIPMENT_LINE_ITEM_REPORTS_200);
+        assert_round_trip_normalized(&out, &example_response("getShipmentLineItemReports-200-0"));
     }
 
     #[test]
@@ -1590,7 +1558,7 @@ mod tests {
         let op = GetShipmentLineItemReports::new(t("2025-04-01T00:00:00Z"), t("2025-02-01T00:00:00Z"));
         let e = validation(&uri(&op).unwrap_err());
         assert_eq!(e.field, "orderStartDate");
-        check_errors(SHIPMENT_LINE_ITEM_REPORTS_400, "InvalidInput");
+        check_errors("getShipmentLineItemReports-400-0", "InvalidInput");
     }
 
     #[test]
@@ -1598,7 +1566,7 @@ mod tests {
         let op = GetShipmentLineItemReports::new(t("2025-04-01T00:00:00Z"), t("2025-04-30T00:00:00Z"))
             .purchase_order_numbers(["PO-1", "PO 2"])
             .region(Country::JP);
-        let out = op.parse(&response(SHIPMENT_LINE_ITEM_REPORTS_200)).unwrap();
+        let out = op.parse(&response(&example_response("getShipmentLineItemReports-200-0"))).unwrap();
         let next = op.next_page(&out).unwrap();
         assert_eq!(
             uri(&next).unwrap(),
@@ -1706,494 +1674,12 @@ mod tests {
 
     #[test]
     fn decode_errors_name_the_path() {
-        let bad = SHIPMENT_REPORTS_200.replace("\"2025-04-22T00:00:00Z\"", "\"soon\"");
+        let bad =
+            example_response("getShipmentReports-200-0").replace("\"2025-04-22T00:00:00Z\"", "\"soon\"");
         let op = GetShipmentReports::new(t("2025-04-01T00:00:00Z"), t("2025-04-30T00:00:00Z"));
         match op.parse(&response(&bad)).unwrap_err() {
             Error::Decode(d) => assert_eq!(d.path, "shipmentsReport[0].deliveryInfo.expectedDeliveryDate"),
             other => panic!("{other:?}"),
         }
     }
-
-    /// Response of the `getOrderReports` 200 sandbox example.
-    const ORDER_REPORTS_200: &str = r#"{
-      "ordersReport": [
-        {
-          "orderMetadata": {
-            "orderDate": "2025-04-11T00:00:00Z",
-            "orderId": "112-3456789-0123456",
-            "region": "US"
-          },
-          "purchaseOrderNumber": "PO-2025-0123",
-          "orderStatus": "CLOSED",
-          "charges": [
-            {
-              "type": "SUBTOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 499.95
-              }
-            },
-            {
-              "type": "SHIPPING_AND_HANDLING",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 25.0
-              }
-            },
-            {
-              "type": "PROMOTION",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": -50.0
-              }
-            },
-            {
-              "type": "TAX",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 37.5
-              }
-            },
-            {
-              "type": "NET_TOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 512.45
-              }
-            }
-          ],
-          "buyingCustomer": {
-            "name": "[customerName]",
-            "email": "[customerEmail]"
-          },
-          "buyerGroup": {
-            "name": "[buyerGroupName]"
-          },
-          "businessOrderInfo": {
-            "glCode": "[glCode]",
-            "costCenter": "[costCenter]",
-            "location": "[location]",
-            "projectCode": "[projectCode]",
-            "department": "[department]"
-          },
-          "approverDetails": {
-            "lastOrderApproverCustomer": {
-              "name": "[approverName]",
-              "email": "[approverEmail]"
-            }
-          }
-        }
-      ],
-      "nextPageToken": "[nextPageToken]"
-    }"#;
-
-    /// Response of the `getOrderReports` 400 sandbox example.
-    const ORDER_REPORTS_400: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "The required parameter orderStartDate is missing.",
-          "details": "Please provide the required parameter orderStartDate in the request."
-        }
-      ]
-    }"#;
-
-    /// Response of the `getOrderLineItemReports` 200 sandbox example.
-    const ORDER_LINE_ITEM_REPORTS_200: &str = r#"{
-      "orderLineItemsReport": [
-        {
-          "orderMetadata": {
-            "orderDate": "2025-04-11T00:00:00Z",
-            "orderId": "112-3456789-0123456",
-            "region": "US"
-          },
-          "orderLineItemId": "1",
-          "purchaseOrderNumber": "PO-2025-0123",
-          "purchaseOrderLineItemNumber": "PO-2025-0123-1",
-          "productDetails": {
-            "productCategory": "Office Electronics",
-            "asin": "B08N5KWB9H",
-            "title": "Professional Laptop Docking Station",
-            "unspsc": {
-              "code": "43211602"
-            },
-            "productCondition": "New",
-            "brandCode": "TH-101",
-            "brandName": "TechHub",
-            "manufacturerName": "TechHub Electronics",
-            "serialNumbers": [
-              "DOCK-2025-001",
-              "DOCK-2025-002"
-            ]
-          },
-          "quantity": 5,
-          "unitPrice": {
-            "currencyCode": "USD",
-            "amount": 99.99
-          },
-          "charges": [
-            {
-              "type": "SUBTOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 499.95
-              }
-            },
-            {
-              "type": "SHIPPING_AND_HANDLING",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 25.0
-              }
-            },
-            {
-              "type": "PROMOTION",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": -50.0
-              }
-            },
-            {
-              "type": "TAX",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 37.5
-              }
-            },
-            {
-              "type": "NET_TOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 512.45
-              }
-            }
-          ],
-          "taxExemption": {
-            "applied": false,
-            "type": "None",
-            "optOut": false
-          },
-          "pricingProgram": {
-            "name": "Business Pricing",
-            "discountAmount": {
-              "currencyCode": "USD",
-              "amount": 50.0
-            }
-          },
-          "sustainability": {
-            "certificationCategory": "Climate Pledge Friendly",
-            "certificationTypes": [
-              "type1",
-              "type2"
-            ]
-          },
-          "seller": {
-            "name": "[sellerName]",
-            "primaryAddress": {
-              "addressLine1": "[addressLine1]",
-              "addressLine2": "[addressLine2]",
-              "city": "[city]",
-              "stateOrRegion": "[state]",
-              "postalCode": "[postalCode]",
-              "countryCode": "US"
-            },
-            "credentials": {
-              "types": [
-                "Small Business"
-              ],
-              "details": [
-                {
-                  "certificateType": "SmallBusiness",
-                  "certifyingAgenciesDetails": [
-                    {
-                      "agencyName": "[certifyingAgencyName]",
-                      "certificateExpirationDate": "2028-04-01T00:00:00Z"
-                    }
-                  ]
-                }
-              ]
-            }
-          }
-        }
-      ],
-      "nextPageToken": "[nextPageToken]"
-    }"#;
-
-    /// Response of the `getOrderLineItemReports` 400 sandbox example.
-    const ORDER_LINE_ITEM_REPORTS_400: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "The orderStartDate must be before or equal to orderEndDate.",
-          "details": "Please ensure orderStartDate is chronologically before orderEndDate."
-        }
-      ]
-    }"#;
-
-    /// Response of the `getOrderReportsByPurchaseOrderNumber` 200 sandbox example.
-    const BY_PURCHASE_ORDER_NUMBER_200: &str = r#"{
-      "ordersReport": [
-        {
-          "orderMetadata": {
-            "orderDate": "2025-04-11T00:00:00Z",
-            "orderId": "112-3456789-0123456",
-            "region": "US"
-          },
-          "purchaseOrderNumber": "PO-12345",
-          "orderStatus": "CLOSED",
-          "charges": [
-            {
-              "type": "SUBTOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 499.95
-              }
-            },
-            {
-              "type": "SHIPPING_AND_HANDLING",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 25.0
-              }
-            },
-            {
-              "type": "PROMOTION",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": -50.0
-              }
-            },
-            {
-              "type": "TAX",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 37.5
-              }
-            },
-            {
-              "type": "NET_TOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 512.45
-              }
-            }
-          ],
-          "buyingCustomer": {
-            "name": "[customerName]",
-            "email": "[customerEmail]"
-          },
-          "buyerGroup": {
-            "name": "[buyerGroupName]"
-          },
-          "businessOrderInfo": {
-            "glCode": "[glCode]",
-            "costCenter": "[costCenter]",
-            "location": "[location]",
-            "projectCode": "[projectCode]",
-            "department": "[department]"
-          },
-          "approverDetails": {
-            "lastOrderApproverCustomer": {
-              "name": "[approverName]",
-              "email": "[approverEmail]"
-            }
-          }
-        }
-      ],
-      "nextPageToken": "[nextPageToken]"
-    }"#;
-
-    /// Response of the `getOrderReportsByPurchaseOrderNumber` 400 sandbox example.
-    const BY_PURCHASE_ORDER_NUMBER_400: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "The required parameter purchaseOrderNumber is missing or invalid.",
-          "details": "Please provide a valid purchase order number."
-        }
-      ]
-    }"#;
-
-    /// Response of the `getShipmentReports` 200 sandbox example.
-    const SHIPMENT_REPORTS_200: &str = r#"{
-      "shipmentsReport": [
-        {
-          "orderMetadata": {
-            "orderDate": "2025-04-11T00:00:00Z",
-            "orderId": "112-3456789-0123456",
-            "region": "US"
-          },
-          "shipmentMetadata": {
-            "shipmentDate": "2025-04-21T00:00:00Z",
-            "shipmentId": "SHIP-12345"
-          },
-          "purchaseOrderNumber": "PO-12345",
-          "shipmentStatus": "SHIPPED",
-          "deliveryInfo": {
-            "expectedDeliveryDate": "2025-04-22T00:00:00Z",
-            "status": "NOT_DELIVERED"
-          },
-          "charges": [
-            {
-              "type": "SUBTOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 100.0
-              }
-            },
-            {
-              "type": "SHIPPING_AND_HANDLING",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 10.0
-              }
-            },
-            {
-              "type": "PROMOTION",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": -5.0
-              }
-            },
-            {
-              "type": "TAX",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 5.0
-              }
-            },
-            {
-              "type": "NET_TOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 110.0
-              }
-            }
-          ],
-          "shippingAddress": {
-            "fullName": "[recipientFullName]",
-            "addressLine1": "[addressLine1]",
-            "addressLine2": "[addressLine2]",
-            "city": "[city]",
-            "stateOrRegion": "[state]",
-            "postalCode": "[postalCode]",
-            "countryCode": "US"
-          }
-        }
-      ],
-      "nextPageToken": "NEXT_PAGE_TOKEN"
-    }"#;
-
-    /// Response of the `getShipmentReports` 400 sandbox example.
-    const SHIPMENT_REPORTS_400: &str = r#"{
-      "errors": [
-        {
-          "code": "InvalidInput",
-          "message": "Invalid date range specified.",
-          "details": "The orderStartDate must be before or equal to the orderEndDate."
-        }
-      ]
-    }"#;
-
-    /// Response of the `getShipmentLineItemReports` 200 sandbox example.
-    const SHIPMENT_LINE_ITEM_REPORTS_200: &str = r#"{
-      "shipmentLineItemsReport": [
-        {
-          "orderMetadata": {
-            "orderDate": "2025-04-11T00:00:00Z",
-            "orderId": "112-3456789-0123456",
-            "region": "US"
-          },
-          "shipmentMetadata": {
-            "shipmentDate": "2025-04-21T00:00:00Z",
-            "shipmentId": "SHIP-12345"
-          },
-          "purchaseOrderNumber": "PO-12345",
-          "purchaseOrderLineItemNumber": "1",
-          "orderLineItemId": "LINE-12345",
-          "productDetails": {
-            "productCategory": "Office Electronics",
-            "asin": "B00EXAMPLE",
-            "title": "Example Product",
-            "unspsc": {
-              "code": "43211602"
-            },
-            "productCondition": "New",
-            "brandCode": "EXBRAND",
-            "brandName": "Example Brand",
-            "manufacturerName": "Example Manufacturer",
-            "serialNumbers": [
-              "SN123456",
-              "SN123457"
-            ]
-          },
-          "charges": [
-            {
-              "type": "SUBTOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 100.0
-              }
-            },
-            {
-              "type": "SHIPPING_AND_HANDLING",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 10.0
-              }
-            },
-            {
-              "type": "PROMOTION",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": -5.0
-              }
-            },
-            {
-              "type": "TAX",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 5.0
-              }
-            },
-            {
-              "type": "NET_TOTAL",
-              "amount": {
-                "currencyCode": "USD",
-                "amount": 110.0
-              }
-            }
-          ],
-          "quantity": 2,
-          "carrierName": "Example Carrier",
-          "packages": [
-            {
-              "trackingId": "1Z999AA1123456789",
-              "packageId": "PACKAGE-12345"
-            }
-          ],
-          "receivingInfo": {
-            "customer": {
-              "name": "[customerName]",
-              "email": "[customerEmail]"
-            },
-            "date": "2025-04-23T00:00:00Z",
-            "status": "ALL_ITEMS_RECEIVED",
-            "quantity": 2
-          }
-        }
-      ],
-      "nextPageToken": "NEXT_PAGE_TOKEN"
-    }"#;
-
-    /// Response of the `getShipmentLineItemReports` 400 sandbox example.
-    const SHIPMENT_LINE_ITEM_REPORTS_400: &str = r#"{
-      "errors": [
-        {
-          "code": "InvalidInput",
-          "message": "Invalid date range specified.",
-          "details": "The orderStartDate must be before or equal to the orderEndDate."
-        }
-      ]
-    }"#;
 }

@@ -44,6 +44,7 @@ use std::collections::BTreeMap;
 
 use http::Method;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use crate::error::Error;
 use crate::operation::{Operation, Paginated, RequestContext, Role, UsagePlan};
@@ -59,13 +60,13 @@ const USAGE_PLAN: UsagePlan = UsagePlan::new(0.5, 10);
 // ---------------------------------------------------------------------------------------------
 
 /// One page of orders (model `OrdersOutput`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrdersOutput {
     /// The orders on this page.
     pub orders: Vec<Order>,
     /// Token for the following page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// How many orders this page holds.
     // The model gives no integer format; i64 holds any value Amazon could send.
@@ -92,6 +93,7 @@ string_enum! {
 
 /// An order with its totals and, on request, its line items, shipments and charges
 /// (model `Order`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Order {
@@ -125,17 +127,15 @@ pub struct Order {
     /// What was charged in total.
     pub order_net_total: Money,
     /// The line items, when asked for with `includeLineItems`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// The shipments, when asked for with `includeShipments`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipments: Option<Vec<Shipment>>,
     /// The charges, when asked for with `includeCharges`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charges: Option<Vec<Charge>>,
 }
 
 /// A payment taken for an order (model `Charge`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Charge {
@@ -149,21 +149,19 @@ pub struct Charge {
     pub payment_instrument_type: String,
     /// Last four digits of the card used.
     // Required in the model, but the model also says it is null for Pay by Invoice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_instrument_last4_digits: Option<String>,
 }
 
 /// A person involved in a purchase (model `Customer`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     /// Deprecated by Amazon; always an empty string (the sandbox sends a placeholder).
     pub id: String,
     /// The person's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The person's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
@@ -233,26 +231,24 @@ pub struct LineItem {
 }
 
 /// The merchant that sold a line item (model `Seller`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Seller {
     /// The merchant's name.
     pub seller_name: String,
     /// The merchant's main address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_primary_address: Option<SellerAddress>,
     /// Deprecated by Amazon: use `seller_primary_address.city`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_city: Option<String>,
     /// Deprecated by Amazon: use `seller_primary_address.state`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_state: Option<String>,
     /// Deprecated by Amazon: use `seller_primary_address.postal_code`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_postal_code: Option<String>,
 }
 
 /// A seller's postal address (model `SellerAddress`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SellerAddress {
@@ -260,7 +256,6 @@ pub struct SellerAddress {
     pub address_line1: String,
     /// Second address line (suite, floor…).
     // Required in the model, but the sandbox example sends `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
     pub city: String,
@@ -273,25 +268,24 @@ pub struct SellerAddress {
 }
 
 /// One of a seller's certificates (model `SellerCredentialDetails`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SellerCredentialDetails {
     /// The certificate's name.
     pub certificate_type: String,
     /// Who issued it and until when it holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certifying_agencies_details: Option<Vec<SellerCertifyingAgenciesDetails>>,
 }
 
 /// An agency that issued a seller's certificate (model `SellerCertifyingAgenciesDetails`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SellerCertifyingAgenciesDetails {
     /// The issuing agency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certifying_agency_name: Option<String>,
     /// When the certificate expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_expiration_date: Option<DateTime>,
 }
 
@@ -304,6 +298,7 @@ string_enum! {
 }
 
 /// A shipment of an order (model `Shipment`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Shipment {
@@ -331,7 +326,6 @@ pub struct Shipment {
     /// The carrier's name.
     pub carrier_name: String,
     /// Where it was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Address>,
 }
 
@@ -358,6 +352,7 @@ pub struct DeliveryInformation {
 }
 
 /// A shipping address (model `Address`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
@@ -366,7 +361,6 @@ pub struct Address {
     /// Second address line (suite, floor…).
     // Required in the model, but the identical `SellerAddress.addressLine2` comes as `null` in
     // the sandbox example; a missing second line must not fail a whole page of orders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
     pub city: String,
@@ -584,13 +578,11 @@ impl Operation for GetOrdersByOrderId {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::{dec, without_nulls};
+    use crate::apis::test_support::{assert_round_trip, dec, example, example_response, SANDBOX};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use crate::types::AmountForm;
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn uri<O: Operation>(op: &O) -> Result<String, Box<Error>> {
         let base = Url::parse(SANDBOX).unwrap();
@@ -606,153 +598,12 @@ mod tests {
         http::Response::builder().status(200).body(body.as_bytes().to_vec()).unwrap()
     }
 
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = without_nulls(serde_json::from_str(example).unwrap());
-        let actual = serde_json::to_value(parsed).unwrap();
-        assert_eq!(actual, expected);
-    }
-
     fn validation_field(err: &Error) -> String {
         match err {
             Error::Validation(v) => v.field.clone(),
             other => panic!("expected a validation error, got {other:?}"),
         }
     }
-
-    /// The 200 response both operations' sandbox examples record (identical in the model).
-    const ORDERS_EXAMPLE: &str = r#"{
-      "orders": [
-        {
-          "orderDate": "2020-12-01T01:55:00Z",
-          "orderId": "112-1248174-0174665",
-          "purchaseOrderNumber": "[purchaseOrderNumber]",
-          "orderQuantity": 0,
-          "orderStatus": "CANCELLED",
-          "orderSubTotal": {"currencyCode": "USD", "amount": "0"},
-          "orderShippingAndHandling": {"currencyCode": "USD", "amount": "0"},
-          "orderPromotion": {"currencyCode": "USD", "amount": "0"},
-          "orderTax": {"currencyCode": "USD", "amount": "0"},
-          "orderNetTotal": {"currencyCode": "USD", "amount": "0"},
-          "lastOrderApproverName": "[lastOrderApproverName]",
-          "buyingCustomer": {
-            "id": "[EMPTY]",
-            "email": "[buyingCustomer@example.com]",
-            "name": "[buyingCustomerName]"
-          },
-          "buyerGroupName": "[buyerGroupName]",
-          "businessOrderInfo": {
-            "glCode": "[glCode]",
-            "costCenter": "[costCenter]",
-            "location": "[location]",
-            "projectCode": "[projectCode]",
-            "department": "[department]",
-            "customField": "[customValue]"
-          },
-          "lineItems": [
-            {
-              "productCategory": "[productCategory]",
-              "asin": "[productAsin]",
-              "title": "[productTitle]",
-              "unspsc": "[unspsc]",
-              "productCondition": "New",
-              "listedPricePerUnit": {"currencyCode": "USD", "amount": "0"},
-              "purchasedPricePerUnit": {"currencyCode": "USD", "amount": "0"},
-              "itemQuantity": 3,
-              "itemSubTotal": {"currencyCode": "USD", "amount": "0"},
-              "itemShippingAndHandling": {"currencyCode": "USD", "amount": "0"},
-              "itemPromotion": {"currencyCode": "USD", "amount": "0"},
-              "itemTax": {"currencyCode": "USD", "amount": "0"},
-              "itemNetTotal": {"currencyCode": "USD", "amount": "0"},
-              "purchaseOrderLineItem": "[purchaseOrderLineItem]",
-              "taxExemptionApplied": true,
-              "taxExemptionType": "[taxExemptionType]",
-              "taxExemptOptOut": false,
-              "discountProgram": "[discountProgram]",
-              "discountType": "[discountType]",
-              "discountAmount": {"currencyCode": "USD", "amount": "0"},
-              "discountRatio": "0.1",
-              "seller": {
-                "sellerName": "[sellerName]",
-                "sellerPrimaryAddress": {
-                  "addressLine1": "11501 Alterra Pkwy, Austin, TX 78758",
-                  "addressLine2": null,
-                  "city": "[sellerCity]",
-                  "state": "[sellerState]",
-                  "postalCode": "[sellerPostalCode]",
-                  "countryCode": "[sellerCountryCode]"
-                },
-                "sellerCity": "[sellerCity]",
-                "sellerState": "[sellerState]",
-                "sellerPostalCode": "[sellerPostalCode]"
-              },
-              "sellerCredentials": ["[sellerCredential]"],
-              "sellerCredentialDetails": [
-                {
-                  "certificateType": "[Certificate]",
-                  "certifyingAgenciesDetails": [
-                    {
-                      "certifyingAgencyName": "[IssuingAgency]",
-                      "certificateExpirationDate": "2025-12-15T15:14:02Z"
-                    }
-                  ]
-                }
-              ],
-              "brandCode": "[brandCode]",
-              "brandName": "[brandName]",
-              "manufacturerName": "[manufacturerName]",
-              "transactionIds": ["[transactionId]"],
-              "carrierTrackingNumbers": ["[carrierTrackingNumber]"]
-            }
-          ],
-          "shipments": [
-            {
-              "shipmentDate": "2020-12-15T15:14:02Z",
-              "shipmentStatus": "SHIPPED",
-              "carrierTracking": "[carrierTracking]",
-              "deliveryInformation": {
-                "expectedDeliveryDate": "2020-12-15T15:14:02Z",
-                "deliveryStatus": "DELIVERED"
-              },
-              "shipmentQuantity": 1,
-              "shipmentSubTotal": {"currencyCode": "USD", "amount": "0"},
-              "shipmentShippingAndHandling": {"currencyCode": "USD", "amount": "0"},
-              "shipmentPromotion": {"currencyCode": "USD", "amount": "0"},
-              "shipmentTax": {"currencyCode": "USD", "amount": "0"},
-              "shipmentNetTotal": {"currencyCode": "USD", "amount": "0"},
-              "carrierName": "[carrierName]",
-              "shippingAddress": {
-                "addressLine1": "[addressLine1]",
-                "addressLine2": "[addressLine2]",
-                "city": "[shippingCity]",
-                "state": "[shippingState]",
-                "postalCode": "[shippingPostalCode]",
-                "countryCode": "[shippingCountryCode]"
-              }
-            }
-          ],
-          "charges": [
-            {
-              "transactionDate": "2020-12-15T15:14:02Z",
-              "transactionId": "[transactionId]",
-              "amount": {"currencyCode": "USD", "amount": "0"},
-              "paymentInstrumentType": "[paymentInstrumentType]",
-              "paymentInstrumentLast4Digits": "[paymentInstrumentLast4Digits]"
-            }
-          ]
-        }
-      ],
-      "nextPageToken": "[nextPageToken]",
-      "size": 1
-    }"#;
-
-    const ERROR_EXAMPLE: &str = r#"{
-      "errors": [
-        {
-          "code": "INVALID_REQUEST_PARAMETER",
-          "message": "Bad number of query parameters. Please specify either a date range or a purchase order number."
-        }
-      ]
-    }"#;
 
     fn check_orders_example(out: &OrdersOutput) {
         assert_eq!(out.size, 1);
@@ -802,9 +653,9 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2021-01-08/orders?startDate=2020-12-01T00%3A00%3A00Z&endDate=2020-12-01T23%3A00%3A00Z"
         );
-        let out = op.parse(&response(ORDERS_EXAMPLE)).unwrap();
+        let out = op.parse(&response(&example_response("getOrdersByOrderDate-200-0"))).unwrap();
         check_orders_example(&out);
-        assert_round_trip(&out, ORDERS_EXAMPLE);
+        assert_round_trip(&out, &example_response("getOrdersByOrderDate-200-0"));
     }
 
     #[test]
@@ -818,9 +669,11 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2021-01-08/orders?startDate=2020-12-01T00%3A00%3A00Z&endDate=2020-08-01T00%3A00%3A00Z"
         );
-        let errors: ErrorList = parse_json("getOrdersByOrderDate", ERROR_EXAMPLE.as_bytes()).unwrap();
+        assert_eq!(example("getOrdersByOrderDate-400-0")["status"], 400);
+        let example = example_response("getOrdersByOrderDate-400-0");
+        let errors: ErrorList = parse_json("getOrdersByOrderDate", example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, "INVALID_REQUEST_PARAMETER");
-        assert_round_trip(&errors, ERROR_EXAMPLE);
+        assert_round_trip(&errors, &example);
     }
 
     #[test]
@@ -830,9 +683,9 @@ mod tests {
             uri(&op).unwrap(),
             "https://sandbox.na.business-api.amazon.com/reports/2021-01-08/orders/114-7470804-5505847"
         );
-        let out = op.parse(&response(ORDERS_EXAMPLE)).unwrap();
+        let out = op.parse(&response(&example_response("getOrdersByOrderId-200-0"))).unwrap();
         check_orders_example(&out);
-        assert_round_trip(&out, ORDERS_EXAMPLE);
+        assert_round_trip(&out, &example_response("getOrdersByOrderId-200-0"));
     }
 
     #[test]
@@ -843,8 +696,10 @@ mod tests {
         assert_eq!(validation_field(&err), "orderId");
         let err = uri(&GetOrdersByOrderId::new("  ")).unwrap_err();
         assert_eq!(validation_field(&err), "orderId");
-        let errors: ErrorList = parse_json("getOrdersByOrderId", ERROR_EXAMPLE.as_bytes()).unwrap();
-        assert_round_trip(&errors, ERROR_EXAMPLE);
+        assert_eq!(example("getOrdersByOrderId-400-0")["status"], 400);
+        let example = example_response("getOrdersByOrderId-400-0");
+        let errors: ErrorList = parse_json("getOrdersByOrderId", example.as_bytes()).unwrap();
+        assert_round_trip(&errors, &example);
     }
 
     #[test]
@@ -869,7 +724,7 @@ mod tests {
     fn next_page_sends_only_the_token() {
         let t = DateTime::parse("2020-12-01T00:00:00Z").unwrap();
         let op = GetOrdersByOrderDate::new(t, t).include_line_items(true).include_shipments(true);
-        let mut out = op.parse(&response(ORDERS_EXAMPLE)).unwrap();
+        let mut out = op.parse(&response(&example_response("getOrdersByOrderDate-200-0"))).unwrap();
         out.next_page_token = Some("a+b/c=".into());
         let next = op.next_page(&out).expect("a token means another page");
         assert_eq!(next.next_page_token(), Some("a+b/c="));
@@ -925,10 +780,11 @@ mod tests {
 
     #[test]
     fn decode_errors_name_the_path() {
-        let bad = ORDERS_EXAMPLE.replace(
-            "\"2020-12-15T15:14:02Z\",\n              \"transactionId\"",
-            "\"soon\",\n              \"transactionId\"",
-        );
+        let mut bad = example("getOrdersByOrderId-200-0")["response"].clone();
+        let date = &mut bad["orders"][0]["charges"][0]["transactionDate"];
+        assert!(date.is_string(), "the example's first charge has a transaction date");
+        *date = serde_json::Value::String("soon".into());
+        let bad = bad.to_string();
         let err = GetOrdersByOrderId::new("x").parse(&response(&bad)).unwrap_err();
         match err {
             Error::Decode(d) => assert_eq!(d.path, "orders[0].charges[0].transactionDate"),

@@ -25,6 +25,7 @@
 
 use http::Method;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use crate::error::{Error, ValidationError};
 use crate::operation::{Operation, RequestContext, Role, UsagePlan};
@@ -121,6 +122,7 @@ impl BusinessGroupIdentifier {
 }
 
 /// The body of [`CreateBusinessUserAccount`] (model `CreateBusinessUserAccountRequest`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateBusinessUserAccountRequest {
@@ -133,7 +135,6 @@ pub struct CreateBusinessUserAccountRequest {
     /// The country of the business account (`UK` on the wire for [`Country::GB`]).
     pub region: Country,
     /// Notifications Amazon should not send to the new user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_types_to_suppress: Option<Vec<NotificationType>>,
 }
 
@@ -290,12 +291,10 @@ impl Operation for CreateBusinessUserAccount {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::test_support::without_nulls;
+    use crate::apis::test_support::{assert_round_trip, example, example_response, validation, SANDBOX};
     use crate::error::ErrorList;
     use crate::place::Marketplace;
     use url::Url;
-
-    const SANDBOX: &str = "https://sandbox.na.business-api.amazon.com";
 
     fn request_in(
         op: &CreateBusinessUserAccount,
@@ -312,18 +311,6 @@ mod tests {
 
     fn body(req: &http::Request<Vec<u8>>) -> serde_json::Value {
         serde_json::from_slice(req.body()).unwrap()
-    }
-
-    fn assert_round_trip<T: Serialize>(parsed: &T, example: &str) {
-        let expected = without_nulls(serde_json::from_str(example).unwrap());
-        assert_eq!(serde_json::to_value(parsed).unwrap(), expected);
-    }
-
-    fn validation(err: &Error) -> ValidationError {
-        match err {
-            Error::Validation(v) => v.clone(),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
     }
 
     fn example_op() -> CreateBusinessUserAccount {
@@ -346,22 +333,16 @@ mod tests {
         );
         assert_eq!(req.headers()["content-type"], "application/json");
         assert!(req.headers().get(crate::wire::USER_EMAIL_HEADER).is_none());
-        assert_eq!(
-            body(&req),
-            serde_json::json!({
-                "accountHolder": {"email": "[Email]", "givenName": "[Given_name]", "familyName": "[Family_name]"},
-                "groupId": {"idType": "GroupId", "id": "[Id]"},
-                "role": "Requisitioner",
-                "region": "US",
-                "notificationTypesToSuppress": ["EMAIL"]
-            })
-        );
+        let ex = example("createBusinessUserAccount-201-0");
+        assert_eq!(body(&req), ex["body"]);
 
         // The example records an empty object.
-        let resp = http::Response::builder().status(201).body(b"{}".to_vec()).unwrap();
+        let recorded = example_response("createBusinessUserAccount-201-0");
+        assert_eq!(recorded, "{}");
+        let resp = http::Response::builder().status(201).body(recorded.clone().into_bytes()).unwrap();
         let out = example_op().parse(&resp).unwrap();
         assert_eq!(out, CreateBusinessUserAccountResponse {});
-        assert_round_trip(&out, "{}");
+        assert_round_trip(&out, &recorded);
         // The request body reads back into its model type, too.
         let parsed: CreateBusinessUserAccountRequest = serde_json::from_slice(req.body()).unwrap();
         assert_eq!(parsed.region, Country::US);
@@ -387,19 +368,11 @@ mod tests {
         assert_eq!(b["groupId"]["idType"], "GroupTag");
         assert!(b.get("notificationTypesToSuppress").is_none());
 
-        let example = r#"{
-          "errors": [
-            {
-              "code": "INVALID_REQUEST_PARAMETER",
-              "message": "The required request parameter is missing: accountHolder.",
-              "details": ""
-            }
-          ]
-        }"#;
+        let example = example_response("createBusinessUserAccount-400-0");
         let errors: ErrorList = parse_json(CreateBusinessUserAccount::ID, example.as_bytes()).unwrap();
         assert_eq!(errors.errors[0].code, "INVALID_REQUEST_PARAMETER");
         assert_eq!(errors.errors[0].details.as_deref(), Some(""));
-        assert_round_trip(&errors, example);
+        assert_round_trip(&errors, &example);
     }
 
     #[test]
