@@ -60,7 +60,12 @@ pub enum Error {
     /// was tried `attempts` times, and `last` is the final failure (an [`Error::Lwa`] refusal,
     /// a [`Error::Transport`] failure or a [`Error::Decode`] of LWA's answer). Its
     /// [`Error::kind`] is that of `last`.
-    #[error("the token exchange with LWA at {host} failed after {attempts} attempt{}: {last}", if *attempts == 1 { "" } else { "s" })]
+    ///
+    /// When LWA refused the refresh token itself (`invalid_grant`), the client remembers it:
+    /// later calls for the same refresh token fail at once with this same error, without
+    /// asking LWA again, until the refresh token is replaced (`with_refresh_token`) or the
+    /// client secret is rotated (`rotate_client_secret`); `Display` says so.
+    #[error("the token exchange with LWA at {host} failed after {attempts} attempt{}: {last}{}", if *attempts == 1 { "" } else { "s" }, if last.is_refused_grant() { REMEMBERED } else { "" })]
     TokenExchange {
         /// The LWA host that was asked, e.g. `api.amazon.com`.
         host: String,
@@ -95,6 +100,9 @@ pub enum Error {
         last: Box<Error>,
     },
 }
+
+/// What `Display` adds to a token exchange that LWA refused with `invalid_grant`.
+const REMEMBERED: &str = "; this refresh token is not sent to LWA again: later calls fail at once with this error until the refresh token is replaced (with_refresh_token) or the client secret is rotated";
 
 /// A coarse classification of an [`Error`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -166,6 +174,25 @@ impl Error {
             | Error::TokenExchange { last, .. } => last.api(),
             _ => None,
         }
+    }
+
+    /// The refusal of Login with Amazon inside, if LWA refused to issue a token.
+    pub fn lwa(&self) -> Option<&LwaError> {
+        match self {
+            Error::Lwa(e) => Some(e),
+            Error::RetriesExhausted { last, .. }
+            | Error::OutcomeUnknown { last, .. }
+            | Error::RetryAfterTooLong { last, .. }
+            | Error::TokenExchange { last, .. } => last.lwa(),
+            _ => None,
+        }
+    }
+
+    /// True when LWA refused the refresh token itself (`invalid_grant`): asking again with the
+    /// same refresh token cannot succeed, so the token store remembers it (see
+    /// [`Error::TokenExchange`]).
+    pub fn is_refused_grant(&self) -> bool {
+        self.lwa().is_some_and(|l| l.code == LwaErrorCode::InvalidGrant)
     }
 
     /// The network failure inside, if the request or its response was lost on the way.
