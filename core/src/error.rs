@@ -376,6 +376,9 @@ pub struct ApiError {
     pub diagnostic: Option<String>,
     /// The size of the whole body in bytes, before it was bounded (0: not known).
     body_len: usize,
+    /// True when the transport read only the start of the body (see
+    /// [`TruncatedBody`](crate::wire::TruncatedBody)) and its whole size is not known.
+    body_len_unknown: bool,
 }
 
 impl ApiError {
@@ -393,6 +396,7 @@ impl ApiError {
             role: None,
             diagnostic: None,
             body_len: 0,
+            body_len_unknown: false,
         }
     }
 
@@ -422,6 +426,17 @@ impl ApiError {
         e.request_id = headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok()).map(str::to_owned);
         e.rate_limit = crate::pacer::rate_limit_header(headers);
         e.set_body(response.body());
+        if response.extensions().get::<crate::wire::TruncatedBody>().is_some() {
+            // The transport stopped reading: the whole size is what Content-Length said, if it
+            // said, and more than what was read in any case.
+            let declared = headers
+                .get(http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .filter(|n| *n > response.body().len());
+            e.body_len = declared.unwrap_or(response.body().len());
+            e.body_len_unknown = declared.is_none();
+        }
         e.diagnostic = headers
             .get(DIAGNOSTIC_HEADER)
             .map(|v| bounded_body(v.as_bytes()))
@@ -512,7 +527,9 @@ impl fmt::Display for ApiError {
             let kept = self.body.strip_suffix('…').unwrap_or(&self.body);
             let (shown, cut) = first_chars(kept, MAX_DISPLAY_BODY);
             write!(f, "; body: {shown}")?;
-            if cut || kept.len() < self.body_len() {
+            if self.body_len_unknown {
+                write!(f, "… (cut, more than {} bytes in all)", self.body_len())?;
+            } else if cut || kept.len() < self.body_len() {
                 write!(f, "… (cut, {} bytes in all)", self.body_len())?;
             }
         }
@@ -845,7 +862,8 @@ fn kind_from_text(message: &str) -> TransportErrorKind {
         TransportErrorKind::Reset
     } else if any(&["too large", "too big"]) || (m.contains("larger than") && m.contains("limit")) {
         TransportErrorKind::TooLarge
-    } else if any(&["protocol", "parse", "malformed", "invalid response", "invalid status", "invalid chunk"]) {
+    } else if any(&["protocol", "parse", "malformed", "invalid response", "invalid status", "invalid chunk"])
+    {
         TransportErrorKind::Protocol
     } else {
         TransportErrorKind::Other
@@ -988,6 +1006,7 @@ mod tests {
             role: Some("Amazon Business Analytics"),
             diagnostic: None,
             body_len: 0,
+            body_len_unknown: false,
         };
         let s = e.to_string();
         assert!(s.contains("HTTP 403"), "{s}");
@@ -1021,6 +1040,26 @@ mod tests {
             .collect();
         let s = e.to_string();
         assert!(s.len() < MAX_DISPLAY_BODY + 200 && s.contains("(cut, 50 errors in all)"), "{s}");
+    }
+
+    #[test]
+    fn a_body_cut_by_the_transport_says_so() {
+        let start = vec![b'x'; crate::wire::MAX_ERROR_BODY_READ as usize];
+        let mut r = http::Response::builder()
+            .status(500)
+            .header("content-length", "50000000")
+            .body(start.clone())
+            .unwrap();
+        r.extensions_mut().insert(crate::wire::TruncatedBody);
+        let e = ApiError::from_response("getReport", &r);
+        assert_eq!(e.body_len(), 50_000_000);
+        assert!(e.body().len() <= MAX_ERROR_BODY + 4);
+        assert!(e.to_string().contains("(cut, 50000000 bytes in all)"), "{e}");
+        // Without a Content-Length the size is only known to be larger.
+        let mut r = http::Response::builder().status(500).body(start).unwrap();
+        r.extensions_mut().insert(crate::wire::TruncatedBody);
+        let e = ApiError::from_response("getReport", &r);
+        assert!(e.to_string().contains("(cut, more than 65536 bytes in all)"), "{e}");
     }
 
     #[test]
@@ -1188,14 +1227,19 @@ mod tests {
 
     #[test]
     fn classified_messages_keep_no_secrets_and_stay_bounded() {
-        let e = Wrap("CONNECT proxy failed: http://alice:pr0xy-pa55@proxy.corp:3128 said no; token Atza|IwEBsecret42", None);
+        let e = Wrap(
+            "CONNECT proxy failed: http://alice:pr0xy-pa55@proxy.corp:3128 said no; token Atza|IwEBsecret42",
+            None,
+        );
         let t = TransportError::from_error(e);
         assert_eq!(t.kind, TransportErrorKind::Connect);
         assert!(!t.message.contains("pr0xy-pa55") && !t.message.contains("alice"), "{t}");
         assert!(!t.message.contains("IwEBsecret42"), "{t}");
         assert!(t.message.contains("http://***@proxy.corp:3128"), "{t}");
         let long: &'static str = Box::leak("x".repeat(10_000).into_boxed_str());
-        assert!(TransportError::from_error(Wrap(long, None)).message.chars().count() <= MAX_TRANSPORT_MESSAGE + 1);
+        assert!(
+            TransportError::from_error(Wrap(long, None)).message.chars().count() <= MAX_TRANSPORT_MESSAGE + 1
+        );
     }
 
     #[test]
