@@ -163,9 +163,11 @@ fn lifetime(raw: Option<&serde_json::Value>) -> Result<Duration, Error> {
         Some(_) => None,
     };
     match seconds {
-        Some(s) if s.is_finite() => {
-            Ok(if s <= 0.0 { Duration::ZERO } else { Duration::from_secs_f64(s.min(MAX_TOKEN_LIFETIME.as_secs_f64())) })
-        }
+        Some(s) if s.is_finite() => Ok(if s <= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(s.min(MAX_TOKEN_LIFETIME.as_secs_f64()))
+        }),
         _ => {
             let shown = raw.map(|v| v.to_string()).unwrap_or_default();
             let mut quoted: String = shown.chars().take(MAX_QUOTED).collect();
@@ -213,7 +215,8 @@ pub fn parse_token_response(
                 Some(m) if m.starts_with("missing field") => m.to_owned(),
                 _ => inner.classify_name().to_owned(),
             };
-            let mut e = decode(format!("LWA answered {status} with a body that is not a token response ({what})"));
+            let mut e =
+                decode(format!("LWA answered {status} with a body that is not a token response ({what})"));
             if let Error::Decode(d) = &mut e {
                 d.path = path;
             }
@@ -355,7 +358,8 @@ mod tests {
 
     fn expiry(expires_in: &str) -> Result<Duration, Error> {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
-        let body = format!(r#"{{"access_token":"Atza|abc","token_type":"bearer","expires_in":{expires_in}}}"#);
+        let body =
+            format!(r#"{{"access_token":"Atza|abc","token_type":"bearer","expires_in":{expires_in}}}"#);
         parse_token_response(&resp(200, &body), now)
             .map(|t| t.access_token.expires_at().duration_since(now).unwrap_or_default())
     }
@@ -368,11 +372,8 @@ mod tests {
             assert_eq!(expiry(raw).unwrap(), Duration::ZERO, "{raw}");
         }
         // Due at once: the call that got it uses it; the next one refreshes.
-        let due = parse_token_response(
-            &resp(200, r#"{"access_token":"Atza|abc","expires_in":-5}"#),
-            now,
-        )
-        .unwrap();
+        let due =
+            parse_token_response(&resp(200, r#"{"access_token":"Atza|abc","expires_in":-5}"#), now).unwrap();
         assert!(!due.access_token.is_fresh(now, skew));
         for raw in ["1e300", "99999999999999999999999", "86400"] {
             assert_eq!(expiry(raw).unwrap(), MAX_TOKEN_LIFETIME, "{raw}");
@@ -408,10 +409,14 @@ mod tests {
 
     #[test]
     fn other_unusable_token_answers_name_the_field_not_the_value() {
-        let err = parse_token_response(&resp(200, r#"{"expires_in":3600}"#), SystemTime::UNIX_EPOCH).unwrap_err();
+        let err =
+            parse_token_response(&resp(200, r#"{"expires_in":3600}"#), SystemTime::UNIX_EPOCH).unwrap_err();
         assert!(err.to_string().contains("missing field `access_token`"), "{err}");
-        let err = parse_token_response(&resp(200, r#"{"access_token":42,"expires_in":3600}"#), SystemTime::UNIX_EPOCH)
-            .unwrap_err();
+        let err = parse_token_response(
+            &resp(200, r#"{"access_token":42,"expires_in":3600}"#),
+            SystemTime::UNIX_EPOCH,
+        )
+        .unwrap_err();
         let Error::Decode(d) = &err else { panic!("{err:?}") };
         assert_eq!(d.path, "access_token", "{err}");
         assert!(!err.to_string().contains("42"), "{err}");
