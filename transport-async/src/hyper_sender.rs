@@ -115,9 +115,12 @@ impl HyperSender {
     }
 }
 
+/// A failure while reading a body: the head had arrived, so one that says nothing more is the
+/// connection breaking mid-body.
 fn body_failure(e: hyper::Error) -> TransportError {
     let e = crate::transport_error(e);
-    TransportError::new(e.kind, format!("reading the response body: {}", e.message))
+    let kind = if e.kind == TransportErrorKind::Other { TransportErrorKind::Reset } else { e.kind };
+    TransportError::new(kind, format!("reading the response body: {}", e.message))
 }
 
 async fn read_whole(body: hyper::body::Incoming, max: u64) -> Result<Vec<u8>, TransportError> {
