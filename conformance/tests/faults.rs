@@ -64,3 +64,46 @@ rows! {
     download_expired => "download-expired",
     download_redirect => "download-redirect",
 }
+
+/// A 50 MB error body is not read whole: each client keeps its first 64 KiB
+/// (`wire::MAX_ERROR_BODY_READ`), drops the connection, and the error says how large the body
+/// was. (Before, both read it whole, up to the 64 MiB cap, per concurrent call.)
+#[test]
+fn a_huge_error_body_is_read_bounded_by_both_clients() {
+    use amazon_business_conformance::hostile::{Hostile, Leg, Misbehaviour};
+    use amazon_business_core::wire::{TruncatedBody, MAX_ERROR_BODY_READ};
+
+    let hostile = Hostile::spawn(None).expect("hostile");
+    let config = amazon_business_conformance::matrix::config(&hostile.base_url(), &hostile.lwa_url());
+    let request = || {
+        http::Request::get(format!("{}/reports/2021-09-30/reports/ID1", hostile.base_url()))
+            .body(Vec::new())
+            .unwrap()
+    };
+    let len = 50_000_000u64;
+    // Success bodies keep their cap: a 2 MB answer is read whole.
+    let ok_len = 2_000_000u64;
+
+    hostile.inject(Leg::Api, Misbehaviour::Huge { status: 500, len }, 1);
+    hostile.inject(Leg::Api, Misbehaviour::Huge { status: 200, len: ok_len }, 1);
+    let blocking = amazon_business_blocking::Http1Sender::new(&config).expect("sender");
+    use amazon_business_blocking::HttpSend as _;
+    let r = blocking.send(request()).expect("an answer");
+    assert_eq!(r.status(), 500);
+    assert_eq!(r.body().len() as u64, MAX_ERROR_BODY_READ, "blocking kept more than the error cap");
+    assert!(r.extensions().get::<TruncatedBody>().is_some());
+    let e = amazon_business_core::error::ApiError::from_response("getReport", &r);
+    assert!(e.to_string().contains("(cut, 50000000 bytes in all)"), "{e}");
+    assert_eq!(blocking.send(request()).expect("an answer").body().len() as u64, ok_len);
+
+    hostile.inject(Leg::Api, Misbehaviour::Huge { status: 500, len }, 1);
+    hostile.inject(Leg::Api, Misbehaviour::Huge { status: 200, len: ok_len }, 1);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+    let asynch = rt.block_on(async { amazon_business_async::HyperSender::new(&config).expect("sender") });
+    use amazon_business_async::HttpSend as _;
+    let r = rt.block_on(asynch.send(request())).expect("an answer");
+    assert_eq!(r.status(), 500);
+    assert_eq!(r.body().len() as u64, MAX_ERROR_BODY_READ, "async kept more than the error cap");
+    assert!(r.extensions().get::<TruncatedBody>().is_some());
+    assert_eq!(rt.block_on(asynch.send(request())).expect("an answer").body().len() as u64, ok_len);
+}

@@ -554,7 +554,9 @@ impl<'a, O: Operation> Call<'a, O> {
                     Action::Fail(Failure::WaitTooLong(asked)) => self.wait_too_long(asked, error),
                     _ => error,
                 };
-                let error = if self.lwa_attempts > 1 { self.lwa_failed(error) } else { error };
+                // Always said to be the token exchange, with its host and attempts, so the
+                // error names the leg that failed however often it was tried.
+                let error = self.lwa_failed(error);
                 let complete = StoreOp::CompleteRefresh { key, flight, result: Err(error.clone()) };
                 self.state = effects([complete], State::Fail(error));
             }

@@ -61,7 +61,12 @@ pub enum Error {
     /// was tried `attempts` times, and `last` is the final failure (an [`Error::Lwa`] refusal,
     /// a [`Error::Transport`] failure or a [`Error::Decode`] of LWA's answer). Its
     /// [`Error::kind`] is that of `last`.
-    #[error("the token exchange with LWA at {host} failed after {attempts} attempt{}: {last}", if *attempts == 1 { "" } else { "s" })]
+    ///
+    /// When LWA refused the refresh token itself (`invalid_grant`), the client remembers it:
+    /// later calls for the same refresh token fail at once with this same error, without
+    /// asking LWA again, until the refresh token is replaced (`with_refresh_token`) or the
+    /// client secret is rotated (`rotate_client_secret`); `Display` says so.
+    #[error("the token exchange with LWA at {host} failed after {attempts} attempt{}: {last}{}", if *attempts == 1 { "" } else { "s" }, if last.is_refused_grant() { REMEMBERED } else { "" })]
     TokenExchange {
         /// The LWA host that was asked, e.g. `api.amazon.com`.
         host: String,
@@ -96,6 +101,9 @@ pub enum Error {
         last: Box<Error>,
     },
 }
+
+/// What `Display` adds to a token exchange that LWA refused with `invalid_grant`.
+const REMEMBERED: &str = "; this refresh token is not sent to LWA again: later calls fail at once with this error until the refresh token is replaced (with_refresh_token) or the client secret is rotated";
 
 /// A coarse classification of an [`Error`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -167,6 +175,25 @@ impl Error {
             | Error::TokenExchange { last, .. } => last.api(),
             _ => None,
         }
+    }
+
+    /// The refusal of Login with Amazon inside, if LWA refused to issue a token.
+    pub fn lwa(&self) -> Option<&LwaError> {
+        match self {
+            Error::Lwa(e) => Some(e),
+            Error::RetriesExhausted { last, .. }
+            | Error::OutcomeUnknown { last, .. }
+            | Error::RetryAfterTooLong { last, .. }
+            | Error::TokenExchange { last, .. } => last.lwa(),
+            _ => None,
+        }
+    }
+
+    /// True when LWA refused the refresh token itself (`invalid_grant`): asking again with the
+    /// same refresh token cannot succeed, so the token store remembers it (see
+    /// [`Error::TokenExchange`]).
+    pub fn is_refused_grant(&self) -> bool {
+        self.lwa().is_some_and(|l| l.code == LwaErrorCode::InvalidGrant)
     }
 
     /// The network failure inside, if the request or its response was lost on the way.
@@ -350,6 +377,9 @@ pub struct ApiError {
     pub diagnostic: Option<String>,
     /// The size of the whole body in bytes, before it was bounded (0: not known).
     body_len: usize,
+    /// True when the transport read only the start of the body (see
+    /// [`TruncatedBody`](crate::wire::TruncatedBody)) and its whole size is not known.
+    body_len_unknown: bool,
 }
 
 impl ApiError {
@@ -367,6 +397,7 @@ impl ApiError {
             role: None,
             diagnostic: None,
             body_len: 0,
+            body_len_unknown: false,
         }
     }
 
@@ -396,6 +427,17 @@ impl ApiError {
         e.request_id = headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok()).map(str::to_owned);
         e.rate_limit = crate::pacer::rate_limit_header(headers);
         e.set_body(response.body());
+        if response.extensions().get::<crate::wire::TruncatedBody>().is_some() {
+            // The transport stopped reading: the whole size is what Content-Length said, if it
+            // said, and more than what was read in any case.
+            let declared = headers
+                .get(http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .filter(|n| *n > response.body().len());
+            e.body_len = declared.unwrap_or(response.body().len());
+            e.body_len_unknown = declared.is_none();
+        }
         e.diagnostic = headers
             .get(DIAGNOSTIC_HEADER)
             .map(|v| bounded_body(v.as_bytes()))
@@ -486,7 +528,9 @@ impl fmt::Display for ApiError {
             let kept = self.body.strip_suffix('…').unwrap_or(&self.body);
             let (shown, cut) = first_chars(kept, MAX_DISPLAY_BODY);
             write!(f, "; body: {shown}")?;
-            if cut || kept.len() < self.body_len() {
+            if self.body_len_unknown {
+                write!(f, "… (cut, more than {} bytes in all)", self.body_len())?;
+            } else if cut || kept.len() < self.body_len() {
                 write!(f, "… (cut, {} bytes in all)", self.body_len())?;
             }
         }
@@ -737,29 +781,187 @@ fn is_dns_failure(message: &str) -> bool {
     .any(|p| m.contains(p))
 }
 
+/// The kind an I/O error's own kind says, if it says one (`Other` and uncategorised kinds
+/// do not).
+fn io_kind(e: &std::io::Error) -> Option<TransportErrorKind> {
+    use std::io::ErrorKind as K;
+    Some(match e.kind() {
+        K::ConnectionRefused
+        | K::NotFound
+        | K::AddrNotAvailable
+        | K::AddrInUse
+        | K::HostUnreachable
+        | K::NetworkUnreachable
+        | K::NetworkDown => TransportErrorKind::Connect,
+        K::TimedOut | K::WouldBlock => TransportErrorKind::Timeout,
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
+            TransportErrorKind::Reset
+        }
+        K::InvalidData => TransportErrorKind::Protocol,
+        _ => return None,
+    })
+}
+
 impl From<std::io::Error> for TransportError {
     /// Classifies an I/O error: refused or unreachable connections never left; resets, broken
     /// pipes and early ends may have been processed.
     fn from(e: std::io::Error) -> Self {
-        use std::io::ErrorKind as K;
-        let kind = match e.kind() {
-            K::ConnectionRefused
-            | K::NotFound
-            | K::AddrNotAvailable
-            | K::AddrInUse
-            | K::HostUnreachable
-            | K::NetworkUnreachable
-            | K::NetworkDown => TransportErrorKind::Connect,
-            K::TimedOut | K::WouldBlock => TransportErrorKind::Timeout,
-            K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
-                TransportErrorKind::Reset
-            }
-            K::InvalidData => TransportErrorKind::Protocol,
+        let message = e.to_string();
+        let kind = io_kind(&e)
             // The resolver's failures have no stable kind of their own; their text says it.
-            _ if is_dns_failure(&e.to_string()) => TransportErrorKind::Connect,
-            _ => TransportErrorKind::Other,
-        };
-        TransportError::new(kind, e.to_string())
+            .or_else(|| is_dns_failure(&message).then_some(TransportErrorKind::Connect))
+            .unwrap_or(TransportErrorKind::Other);
+        TransportError::new(kind, message)
+    }
+}
+
+/// How many links of an error's `source()` chain [`TransportError::classify`] follows.
+const MAX_CHAIN: usize = 16;
+
+/// How many characters of a classified error's message are kept.
+pub const MAX_TRANSPORT_MESSAGE: usize = 1024;
+
+/// The kind the wording of an HTTP library's message says, for errors whose types say nothing
+/// (ureq's, for one, has no `source()`). Checked in this order: connect-phase words first, so
+/// `timeout: connect` is a connection that never left, not a lost answer.
+fn kind_from_text(message: &str) -> TransportErrorKind {
+    let m = message.to_ascii_lowercase();
+    let any = |words: &[&str]| words.iter().any(|w| m.contains(w));
+    if is_dns_failure(&m)
+        || any(&[
+            "host not found",
+            "connection refused",
+            "could not connect",
+            "error trying to connect",
+            "tcp connect error",
+            "connect error",
+            "connection failed",
+            "timeout: connect",
+            "timeout: resolve",
+            "connect proxy failed",
+            "proxy refused",
+            "certificate",
+            "handshake",
+            "unknownissuer",
+            "rustls",
+            "tls",
+        ])
+    {
+        TransportErrorKind::Connect
+    } else if any(&["timed out", "timeout", "deadline has elapsed", "deadline exceeded"]) {
+        TransportErrorKind::Timeout
+    } else if any(&[
+        "reset",
+        "broken pipe",
+        "closed before",
+        "connection closed",
+        "unexpected eof",
+        "peer disconnected",
+        "aborted",
+        "incomplete",
+    ]) {
+        TransportErrorKind::Reset
+    } else if any(&["too large", "too big"]) || (m.contains("larger than") && m.contains("limit")) {
+        TransportErrorKind::TooLarge
+    } else if any(&["protocol", "parse", "malformed", "invalid response", "invalid status", "invalid chunk"])
+    {
+        TransportErrorKind::Protocol
+    } else {
+        TransportErrorKind::Other
+    }
+}
+
+/// `text` with the user name and password of every URL in it masked (`http://***@proxy:3128`).
+fn mask_userinfo(text: &str) -> String {
+    text.split_inclusive(char::is_whitespace)
+        .map(|w| {
+            if w.contains("://") && w.contains('@') {
+                crate::config::mask_url_credentials(w)
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect()
+}
+
+impl TransportError {
+    /// Classifies any error of an HTTP library (ureq, hyper, hyper-util, reqwest, `std::io`,
+    /// …) in one call, so a closure sender needs no hand-written mapping:
+    /// `send(request).map_err(TransportError::from_error)`.
+    ///
+    /// The error's `source()` chain is walked, outermost first: an [`std::io::Error`] with a
+    /// telling kind (refused, unreachable, timed out, reset, broken pipe, early end, invalid
+    /// data) or a [`TransportError`] decides; otherwise the wording of the whole chain does
+    /// (DNS failures, refused connections, TLS handshakes and proxy refusals are
+    /// [`TransportErrorKind::Connect`]; time-outs [`TransportErrorKind::Timeout`]; resets and
+    /// early closes [`TransportErrorKind::Reset`]; malformed answers
+    /// [`TransportErrorKind::Protocol`]). Anything unrecognised is
+    /// [`TransportErrorKind::Other`] and keeps its message; nothing panics.
+    ///
+    /// The message is the chain's messages joined by `: ` (repeats left out, at most
+    /// [`MAX_TRANSPORT_MESSAGE`] characters), with URL credentials and anything shaped like
+    /// an LWA token masked. The clients' own `transport_error` functions add their HTTP
+    /// library's error types to the walk.
+    ///
+    /// ```
+    /// use amazon_business_blocking::error::{TransportError, TransportErrorKind};
+    ///
+    /// let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+    /// assert_eq!(TransportError::from_error(refused).kind, TransportErrorKind::Connect);
+    /// let odd = std::fmt::Error;
+    /// assert_eq!(TransportError::from_error(odd).kind, TransportErrorKind::Other);
+    /// ```
+    pub fn from_error<E>(error: E) -> TransportError
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        TransportError::classify(&error, |_| None)
+    }
+
+    /// [`TransportError::from_error`] for a borrowed error, with `library` asked first at
+    /// every link of the chain: it returns the kind a link's own type says (a transport
+    /// downcasts to its HTTP library's error types there), or `None` to go on.
+    pub fn classify(
+        error: &(dyn std::error::Error + 'static),
+        library: impl Fn(&(dyn std::error::Error + 'static)) -> Option<TransportErrorKind>,
+    ) -> TransportError {
+        if let Some(t) = error.downcast_ref::<TransportError>() {
+            return t.clone();
+        }
+        let mut message = String::new();
+        let mut kind = None;
+        let mut link = Some(error);
+        for _ in 0..MAX_CHAIN {
+            let Some(e) = link else { break };
+            let text = e.to_string();
+            if !text.is_empty() && !message.contains(&text) {
+                if !message.is_empty() {
+                    message.push_str(": ");
+                }
+                message.push_str(&text);
+            }
+            if kind.is_none() {
+                // An I/O error may wrap another library's error (ureq and hyper do).
+                let inner = e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
+                let inner: Option<&(dyn std::error::Error + 'static)> = inner.map(|i| i as _);
+                kind = library(e)
+                    .or_else(|| e.downcast_ref::<TransportError>().map(|t| t.kind))
+                    .or_else(|| inner.and_then(&library))
+                    .or_else(|| inner.and_then(|i| i.downcast_ref::<TransportError>()).map(|t| t.kind))
+                    .or_else(|| e.downcast_ref::<std::io::Error>().and_then(io_kind));
+            }
+            link = e.source();
+        }
+        let kind = kind.unwrap_or_else(|| kind_from_text(&message));
+        let mut message = Secrets::new().mask(&mask_userinfo(&message)).into_owned();
+        if let Some((end, _)) = message.char_indices().nth(MAX_TRANSPORT_MESSAGE) {
+            message.truncate(end);
+            message.push('…');
+        }
+        if message.is_empty() {
+            message = "the HTTP sender failed without a message".into();
+        }
+        TransportError::new(kind, message)
     }
 }
 
@@ -805,6 +1007,7 @@ mod tests {
             role: Some("Amazon Business Analytics"),
             diagnostic: None,
             body_len: 0,
+            body_len_unknown: false,
         };
         let s = e.to_string();
         assert!(s.contains("HTTP 403"), "{s}");
@@ -838,6 +1041,26 @@ mod tests {
             .collect();
         let s = e.to_string();
         assert!(s.len() < MAX_DISPLAY_BODY + 200 && s.contains("(cut, 50 errors in all)"), "{s}");
+    }
+
+    #[test]
+    fn a_body_cut_by_the_transport_says_so() {
+        let start = vec![b'x'; crate::wire::MAX_ERROR_BODY_READ as usize];
+        let mut r = http::Response::builder()
+            .status(500)
+            .header("content-length", "50000000")
+            .body(start.clone())
+            .unwrap();
+        r.extensions_mut().insert(crate::wire::TruncatedBody);
+        let e = ApiError::from_response("getReport", &r);
+        assert_eq!(e.body_len(), 50_000_000);
+        assert!(e.body().len() <= MAX_ERROR_BODY + 4);
+        assert!(e.to_string().contains("(cut, 50000000 bytes in all)"), "{e}");
+        // Without a Content-Length the size is only known to be larger.
+        let mut r = http::Response::builder().status(500).body(start).unwrap();
+        r.extensions_mut().insert(crate::wire::TruncatedBody);
+        let e = ApiError::from_response("getReport", &r);
+        assert!(e.to_string().contains("(cut, more than 65536 bytes in all)"), "{e}");
     }
 
     #[test]
@@ -925,6 +1148,99 @@ mod tests {
             assert!(!TransportError::from(Io::from(kind)).request_never_left(), "{kind:?}");
         }
         assert!(!TransportError::from(Io::other("something odd")).request_never_left());
+    }
+
+    #[derive(Debug)]
+    struct Wrap(&'static str, Option<Box<dyn std::error::Error + Send + Sync>>);
+    impl fmt::Display for Wrap {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+    impl std::error::Error for Wrap {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|e| e as _)
+        }
+    }
+
+    /// An error whose source is itself: a walk that does not bound itself never ends.
+    #[derive(Debug)]
+    struct Cycle;
+    impl fmt::Display for Cycle {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("round and round")
+        }
+    }
+    impl std::error::Error for Cycle {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(self)
+        }
+    }
+
+    #[test]
+    fn any_error_is_classified_by_its_chain_then_its_words() {
+        use std::io::{Error as Io, ErrorKind as K};
+        use TransportErrorKind as T;
+        let wrap = |text, inner: Io| Wrap(text, Some(Box::new(inner)));
+        // Kinds found along the source chain decide, outermost first.
+        for (e, kind) in [
+            (wrap("error sending request", Io::from(K::ConnectionReset)), T::Reset),
+            (wrap("client error (Connect)", Io::from(K::ConnectionRefused)), T::Connect),
+            (wrap("request failed", Io::new(K::TimedOut, "deadline has elapsed")), T::Timeout),
+            (wrap("reading the body", Io::from(K::UnexpectedEof)), T::Reset),
+        ] {
+            let t = TransportError::from_error(e);
+            assert_eq!(t.kind, kind, "{t}");
+        }
+        // An io::Error that wraps another error (as ureq and hyper do) is looked into.
+        let inner = TransportError::new(T::Protocol, "bad chunk");
+        assert_eq!(TransportError::from_error(Io::other(inner.clone())).kind, T::Protocol);
+        assert_eq!(TransportError::from_error(inner.clone()), inner, "a TransportError stays as it is");
+        // Errors with no source and no telling type (ureq's): their words decide.
+        for (text, kind) in [
+            ("host not found", T::Connect),
+            ("io: failed to lookup address information: Name or service not known", T::Connect),
+            ("timeout: connect", T::Connect),
+            ("timeout: global", T::Timeout),
+            ("io: Connection reset by peer (os error 104)", T::Reset),
+            ("io: Connection refused (os error 111)", T::Connect),
+            ("rustls: invalid peer certificate: UnknownIssuer", T::Connect),
+            ("protocol: invalid status line", T::Protocol),
+            ("the response body is larger than request limit: 10485760", T::TooLarge),
+            ("something odd happened", T::Other),
+        ] {
+            let t = TransportError::from_error(Wrap(text, None));
+            assert_eq!(t.kind, kind, "{text}");
+            assert_eq!(t.message, text, "the message is kept");
+        }
+        // A library hook is asked first, at every link.
+        let hooked = TransportError::classify(&wrap("outer", Io::from(K::ConnectionReset)), |e| {
+            (e.to_string() == "outer").then_some(T::Timeout)
+        });
+        assert_eq!(hooked.kind, T::Timeout);
+        // The chain's messages are joined once each, and a cycle ends.
+        let t = TransportError::from_error(wrap("sending", Io::other("socket gone")));
+        assert_eq!(t.message, "sending: socket gone");
+        let t = TransportError::from_error(Cycle);
+        assert_eq!((t.kind, t.message.as_str()), (T::Other, "round and round"));
+        assert!(TransportError::from_error(Wrap("", None)).message.contains("without a message"));
+    }
+
+    #[test]
+    fn classified_messages_keep_no_secrets_and_stay_bounded() {
+        let e = Wrap(
+            "CONNECT proxy failed: http://alice:pr0xy-pa55@proxy.corp:3128 said no; token Atza|IwEBsecret42",
+            None,
+        );
+        let t = TransportError::from_error(e);
+        assert_eq!(t.kind, TransportErrorKind::Connect);
+        assert!(!t.message.contains("pr0xy-pa55") && !t.message.contains("alice"), "{t}");
+        assert!(!t.message.contains("IwEBsecret42"), "{t}");
+        assert!(t.message.contains("http://***@proxy.corp:3128"), "{t}");
+        let long: &'static str = Box::leak("x".repeat(10_000).into_boxed_str());
+        assert!(
+            TransportError::from_error(Wrap(long, None)).message.chars().count() <= MAX_TRANSPORT_MESSAGE + 1
+        );
     }
 
     #[test]

@@ -121,9 +121,63 @@ struct RawToken {
     access_token: String,
     #[serde(default)]
     token_type: Option<String>,
-    expires_in: u64,
+    /// Read by [`lifetime`], which names the field and the value when it is unusable.
+    #[serde(default)]
+    expires_in: Option<serde_json::Value>,
     #[serde(default)]
     refresh_token: Option<String>,
+}
+
+/// The longest lifetime an access token is given, whatever LWA's `expires_in` says. LWA's
+/// tokens live one hour; a larger value (`1e300`, a misconfigured proxy) is clamped to it, so
+/// a bogus answer costs at most one refresh an hour.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// At most this many characters of an unusable `expires_in` are quoted in the error.
+const MAX_QUOTED: usize = 40;
+
+/// How long a token lives, from LWA's `expires_in`:
+///
+/// - a number of seconds (an integer, a fraction, or a string holding one) up to
+///   [`MAX_TOKEN_LIFETIME`] is taken as it is; a larger one is clamped to it;
+/// - `0` or a negative number means the token is already due: it is used for the call that
+///   asked for it and the next call refreshes it (the same as a token that expired);
+/// - a missing, non-numeric or non-finite value is a [`DecodeError`] at `expires_in` that
+///   quotes what was received (bounded, token shapes masked).
+fn lifetime(raw: Option<&serde_json::Value>) -> Result<Duration, Error> {
+    use serde_json::Value;
+    let unusable = |what: String| {
+        Error::Decode(DecodeError {
+            operation: "lwa",
+            path: "expires_in".into(),
+            message: format!(
+                "LWA's token answer has {what}; expected the token's lifetime in seconds (a number such as 3600)"
+            ),
+            body: String::new(),
+        })
+    };
+    let seconds = match raw {
+        None | Some(Value::Null) => return Err(unusable("no expires_in".into())),
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        Some(_) => None,
+    };
+    match seconds {
+        Some(s) if s.is_finite() => Ok(if s <= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(s.min(MAX_TOKEN_LIFETIME.as_secs_f64()))
+        }),
+        _ => {
+            let shown = raw.map(|v| v.to_string()).unwrap_or_default();
+            let mut quoted: String = shown.chars().take(MAX_QUOTED).collect();
+            if shown.chars().count() > MAX_QUOTED {
+                quoted.push('…');
+            }
+            let quoted = crate::redact::Secrets::new().mask(&quoted).into_owned();
+            Err(unusable(format!("expires_in {quoted}, which is not a number of seconds")))
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -150,18 +204,31 @@ pub fn parse_token_response(
 ) -> Result<TokenResponse, Error> {
     let status = response.status().as_u16();
     if response.status().is_success() {
-        let raw: RawToken = serde_json::from_slice(response.body()).map_err(|e| {
-            decode(format!(
-                "LWA answered {status} with a body that is not a token response ({})",
-                e.classify_name()
-            ))
+        let de = &mut serde_json::Deserializer::from_slice(response.body());
+        let raw: RawToken = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            // serde's wording quotes mistyped values (which may be tokens); only "missing
+            // field" is shown as it is.
+            let what = inner.to_string();
+            let what = match what.split(" at line").next() {
+                Some(m) if m.starts_with("missing field") => m.to_owned(),
+                _ => inner.classify_name().to_owned(),
+            };
+            let mut e =
+                decode(format!("LWA answered {status} with a body that is not a token response ({what})"));
+            if let Error::Decode(d) = &mut e {
+                d.path = path;
+            }
+            e
         })?;
         if raw.access_token.is_empty() {
             return Err(decode("LWA answered with an empty access_token"));
         }
+        let lifetime = lifetime(raw.expires_in.as_ref())?;
         let expires_at = now
-            .checked_add(Duration::from_secs(raw.expires_in))
-            .ok_or_else(|| decode(format!("expires_in {} is out of range", raw.expires_in)))?;
+            .checked_add(lifetime)
+            .ok_or_else(|| decode("the token's expiry (now + expires_in) is beyond the clock's range"))?;
         return Ok(TokenResponse {
             access_token: AccessToken::new(Secret::new(raw.access_token), expires_at),
             refresh_token: raw.refresh_token.map(Secret::new),
@@ -287,6 +354,72 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::Decode(_)));
         assert!(!format!("{err} {err:?}").contains("leak"));
+    }
+
+    fn expiry(expires_in: &str) -> Result<Duration, Error> {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let body =
+            format!(r#"{{"access_token":"Atza|abc","token_type":"bearer","expires_in":{expires_in}}}"#);
+        parse_token_response(&resp(200, &body), now)
+            .map(|t| t.access_token.expires_at().duration_since(now).unwrap_or_default())
+    }
+
+    #[test]
+    fn expires_in_zero_or_negative_is_due_at_once_huge_is_clamped() {
+        let skew = crate::token::REFRESH_SKEW;
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        for raw in ["0", "-5", "-1e300", "0.0"] {
+            assert_eq!(expiry(raw).unwrap(), Duration::ZERO, "{raw}");
+        }
+        // Due at once: the call that got it uses it; the next one refreshes.
+        let due =
+            parse_token_response(&resp(200, r#"{"access_token":"Atza|abc","expires_in":-5}"#), now).unwrap();
+        assert!(!due.access_token.is_fresh(now, skew));
+        for raw in ["1e300", "99999999999999999999999", "86400"] {
+            assert_eq!(expiry(raw).unwrap(), MAX_TOKEN_LIFETIME, "{raw}");
+        }
+        assert_eq!(expiry("3600").unwrap(), Duration::from_secs(3600));
+        assert_eq!(expiry("1800.5").unwrap(), Duration::from_secs_f64(1800.5));
+        assert_eq!(expiry(r#""3600""#).unwrap(), Duration::from_secs(3600), "a numeric string is read");
+    }
+
+    #[test]
+    fn unusable_expires_in_is_named_with_what_came() {
+        for (raw, shown) in [
+            (r#""soon""#, r#"expires_in "soon""#),
+            ("true", "expires_in true"),
+            ("[1]", "expires_in [1]"),
+            ("null", "no expires_in"),
+            (r#""Atza|IwEBleaked-token""#, "expires_in \"Atza|***"),
+        ] {
+            let err = expiry(raw).unwrap_err();
+            let Error::Decode(d) = &err else { panic!("{err:?}") };
+            assert_eq!(d.path, "expires_in", "{raw}");
+            let text = err.to_string();
+            assert!(text.contains("at expires_in") && text.contains(shown), "{raw}: {text}");
+            assert!(!text.contains("IwEBleaked"), "{text}");
+        }
+        let err = parse_token_response(&resp(200, r#"{"access_token":"Atza|abc"}"#), SystemTime::UNIX_EPOCH)
+            .unwrap_err();
+        assert!(err.to_string().contains("no expires_in"), "{err}");
+        // A long value is quoted bounded.
+        let long = format!(r#""{}""#, "x".repeat(500));
+        assert!(expiry(&long).unwrap_err().to_string().len() < 300);
+    }
+
+    #[test]
+    fn other_unusable_token_answers_name_the_field_not_the_value() {
+        let err =
+            parse_token_response(&resp(200, r#"{"expires_in":3600}"#), SystemTime::UNIX_EPOCH).unwrap_err();
+        assert!(err.to_string().contains("missing field `access_token`"), "{err}");
+        let err = parse_token_response(
+            &resp(200, r#"{"access_token":42,"expires_in":3600}"#),
+            SystemTime::UNIX_EPOCH,
+        )
+        .unwrap_err();
+        let Error::Decode(d) = &err else { panic!("{err:?}") };
+        assert_eq!(d.path, "access_token", "{err}");
+        assert!(!err.to_string().contains("42"), "{err}");
     }
 
     #[test]

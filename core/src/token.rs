@@ -8,6 +8,8 @@
 //!                  │
 //!   fresh token stored? ──yes──▶ Ready(token)
 //!                  │ no
+//!   refresh token refused by LWA (invalid_grant, remembered)? ──yes──▶ Failed(error)
+//!                  │ no
 //!   exchange in flight (lease not expired)? ──yes──▶ Wait(generation)   (wait for the generation to change)
 //!                  │ no
 //!   did the flight I waited on fail? ──yes──▶ Failed(error)
@@ -65,6 +67,9 @@ struct State {
     tokens: HashMap<CredentialKey, AccessToken>,
     flights: HashMap<CredentialKey, Flight>,
     failures: HashMap<CredentialKey, (FlightId, Error)>,
+    /// Refresh tokens LWA refused (`invalid_grant`): every later call fails with the error at
+    /// once, without an exchange, until a token is put or the client secret rotated.
+    refused: HashMap<CredentialKey, Error>,
     /// Everyone waiting for the generation to change; all are woken at once.
     waiters: Vec<Waker>,
 }
@@ -92,6 +97,7 @@ impl fmt::Debug for MemoryTokens {
         f.debug_struct("MemoryTokens")
             .field("tokens", &s.tokens.len())
             .field("flights", &s.flights.len())
+            .field("refused", &s.refused.len())
             .field("generation", &self.generation())
             .finish()
     }
@@ -121,6 +127,9 @@ impl MemoryTokens {
         if let Some(token) = state.tokens.get(key).filter(|t| t.is_fresh(wall, REFRESH_SKEW)) {
             return TokenDecision::Ready(token.clone());
         }
+        if let Some(error) = state.refused.get(key) {
+            return TokenDecision::Failed(error.clone());
+        }
         if let Some(flight) = state.flights.get(key) {
             if now.saturating_duration_since(flight.started) < lease {
                 return TokenDecision::Wait { flight: flight.id, generation: self.generation() };
@@ -147,9 +156,13 @@ impl MemoryTokens {
         match result {
             Ok(token) => {
                 state.failures.remove(key);
+                state.refused.remove(key);
                 state.tokens.insert(key.clone(), token);
             }
             Err(e) => {
+                if e.is_refused_grant() {
+                    state.refused.insert(key.clone(), e.clone());
+                }
                 state.failures.insert(key.clone(), (flight, e));
             }
         }
@@ -168,8 +181,14 @@ impl MemoryTokens {
     /// Stores a token obtained elsewhere (the first access token of an onboarding exchange).
     pub fn put(&self, key: &CredentialKey, token: AccessToken) {
         let mut state = self.lock();
+        state.refused.remove(key);
         state.tokens.insert(key.clone(), token);
         self.bump(state);
+    }
+
+    /// The refusal remembered for `key`'s refresh token (LWA's `invalid_grant`), if any.
+    pub fn refused(&self, key: &CredentialKey) -> Option<Error> {
+        self.lock().refused.get(key).cloned()
     }
 
     /// A 401 answered a request made with `failed`: forget it, unless it was already replaced.
@@ -180,9 +199,12 @@ impl MemoryTokens {
         }
     }
 
-    /// Forgets every token of the application `client_id` (after a client-secret rotation).
+    /// Forgets every token of the application `client_id`, and every refusal remembered for
+    /// its refresh tokens (after a client-secret rotation).
     pub fn forget_client(&self, client_id: &str) {
-        self.lock().tokens.retain(|key, _| key.client_id() != client_id);
+        let mut state = self.lock();
+        state.tokens.retain(|key, _| key.client_id() != client_id);
+        state.refused.retain(|key, _| key.client_id() != client_id);
     }
 
     /// The token stored for `key`, fresh or not.
@@ -310,11 +332,45 @@ mod tests {
         let k = key("a");
         let TokenDecision::Lead(f) = c.acquire(&k, None, LEASE, now, T0) else { panic!() };
         let TokenDecision::Wait { flight, .. } = c.acquire(&k, None, LEASE, now, T0) else { panic!() };
-        let err = Error::Lwa(LwaError { code: LwaErrorCode::InvalidGrant, status: 400, description: None });
+        // A failure that is not a refused refresh token (those are remembered, see below).
+        let err = Error::Lwa(LwaError { code: LwaErrorCode::InvalidClient, status: 401, description: None });
         c.complete(&k, f, Err(err));
         assert!(matches!(c.acquire(&k, Some(flight), LEASE, now, T0), TokenDecision::Failed(Error::Lwa(_))));
         // A new caller (not waiting on that flight) tries again.
         assert!(matches!(c.acquire(&k, None, LEASE, now, T0), TokenDecision::Lead(_)));
+    }
+
+    #[test]
+    fn a_refused_refresh_token_is_remembered_until_replaced_or_rotated() {
+        let c = MemoryTokens::default();
+        let now = Instant::now();
+        let k = key("a");
+        let TokenDecision::Lead(f) = c.acquire(&k, None, LEASE, now, T0) else { panic!() };
+        let refused = Error::token_exchange(
+            "api.amazon.com",
+            1,
+            Error::Lwa(LwaError { code: LwaErrorCode::InvalidGrant, status: 400, description: None }),
+        );
+        c.complete(&k, f, Err(refused.clone()));
+        // Every new caller fails at once, with the same error, and none leads an exchange.
+        for _ in 0..3 {
+            match c.acquire(&k, None, LEASE, now, T0) {
+                TokenDecision::Failed(e) => assert_eq!(e.to_string(), refused.to_string()),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(c.refused(&k).is_some());
+        // Another refresh token (another customer, or the replaced one) is not affected.
+        assert!(matches!(c.acquire(&key("b"), None, LEASE, now, T0), TokenDecision::Lead(_)));
+        // A rotated client secret forgets the refusal.
+        c.forget_client("client");
+        assert!(matches!(c.acquire(&k, None, LEASE, now, T0), TokenDecision::Lead(_)));
+        // A transient failure is not remembered.
+        let k2 = key("c");
+        let TokenDecision::Lead(f) = c.acquire(&k2, None, LEASE, now, T0) else { panic!() };
+        let outage = Error::Lwa(LwaError { code: LwaErrorCode::ServerError, status: 500, description: None });
+        c.complete(&k2, f, Err(outage));
+        assert!(matches!(c.acquire(&k2, None, LEASE, now, T0), TokenDecision::Lead(_)));
     }
 
     #[test]

@@ -26,6 +26,53 @@ pub const USER_EMAIL_HEADER: &str = "x-amz-user-email";
 /// The header that carries the LWA access token.
 pub const ACCESS_TOKEN_HEADER: &str = "x-amz-access-token";
 
+/// The largest body of a success (2xx) answer a transport reads into memory; a longer one is
+/// [`TransportError::too_large`](crate::error::TransportError::too_large), never retried.
+/// Report documents are streamed instead.
+pub const MAX_RESPONSE_BODY: u64 = 64 * 1024 * 1024;
+
+/// How much of the body of any other answer (an error status, a redirect) a transport reads:
+/// Amazon's `errors` list, LWA's OAuth error and the start an error keeps
+/// ([`MAX_ERROR_BODY`](crate::error::MAX_ERROR_BODY)) fit many times over. The rest is not read
+/// (the connection is closed instead), so calls answered with huge error bodies hold 64 KiB
+/// each, not up to [`MAX_RESPONSE_BODY`].
+pub const MAX_ERROR_BODY_READ: u64 = 64 * 1024;
+
+/// How much of a response body a transport reads, decided by [`body_limit`] from the status
+/// once the response head has arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLimit {
+    /// Read the whole body, at most this many bytes; a longer one is
+    /// [`TransportError::too_large`](crate::error::TransportError::too_large).
+    Whole(u64),
+    /// Keep the first this many bytes; leave the rest unread (drop the connection) and mark the
+    /// response with the [`TruncatedBody`] extension.
+    Prefix(u64),
+}
+
+/// How much of the body of an answer with `status` a transport reads: the whole body (up to
+/// [`MAX_RESPONSE_BODY`]) for a success, the first [`MAX_ERROR_BODY_READ`] bytes otherwise.
+///
+/// ```
+/// use amazon_business_blocking::wire::{body_limit, BodyLimit, MAX_ERROR_BODY_READ};
+///
+/// assert_eq!(body_limit(http::StatusCode::INTERNAL_SERVER_ERROR), BodyLimit::Prefix(MAX_ERROR_BODY_READ));
+/// assert!(matches!(body_limit(http::StatusCode::OK), BodyLimit::Whole(_)));
+/// ```
+pub fn body_limit(status: http::StatusCode) -> BodyLimit {
+    if status.is_success() {
+        BodyLimit::Whole(MAX_RESPONSE_BODY)
+    } else {
+        BodyLimit::Prefix(MAX_ERROR_BODY_READ)
+    }
+}
+
+/// The extension (`response.extensions()`) a transport puts on a response whose body it cut at
+/// a [`BodyLimit::Prefix`]: the body is the start of what the server sent. Errors read from it
+/// say the body was cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TruncatedBody;
+
 /// A value that can stand in a query string or a path segment.
 pub trait WireValue {
     /// The unencoded text.

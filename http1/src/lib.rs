@@ -118,6 +118,21 @@ impl fmt::Debug for Options {
     }
 }
 
+/// How much of a response body [`Client::send_bounded`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLimit {
+    /// The whole body, at most this many bytes; a longer one fails with [`ErrorKind::TooLarge`].
+    Whole(u64),
+    /// The first this many bytes; the rest is not read (the connection is closed) and the
+    /// response carries [`Truncated`].
+    Prefix(u64),
+}
+
+/// The extension [`Client::send_bounded`] puts on a response whose body it cut at a
+/// [`BodyLimit::Prefix`]: the body holds only the first bytes the server sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Truncated;
+
 /// What went wrong, coarsely, so that a caller can decide whether to retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -238,28 +253,70 @@ impl Client {
     /// The body is bounded by [`Options::max_body`]; a longer one fails once with
     /// [`ErrorKind::TooLarge`] and its connection is closed. Redirects are returned as they are.
     pub fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
+        let max = self.inner.options.max_body;
+        self.send_bounded(request, |_| BodyLimit::Whole(max))
+    }
+
+    /// Sends one request and reads as much of the response body as `limit` says, decided from
+    /// the status once the response head has arrived: [`BodyLimit::Whole`] reads the whole
+    /// body (a longer one fails with [`ErrorKind::TooLarge`]), [`BodyLimit::Prefix`] keeps
+    /// its first bytes and, when there was more, closes the connection instead of reading the
+    /// rest and marks the response with the [`Truncated`] extension.
+    ///
+    /// ```no_run
+    /// use amazon_business_http1::{BodyLimit, Client, Options, Truncated};
+    ///
+    /// let client = Client::new(Options::default())?;
+    /// let request = http::Request::get("https://example.com/").body(Vec::new()).unwrap();
+    /// // Error bodies: 64 KiB at most, whatever the server sends.
+    /// let response = client.send_bounded(request, |status| {
+    ///     if status.is_success() { BodyLimit::Whole(64 << 20) } else { BodyLimit::Prefix(64 << 10) }
+    /// })?;
+    /// let cut = response.extensions().get::<Truncated>().is_some();
+    /// # Ok::<(), amazon_business_http1::Error>(())
+    /// ```
+    pub fn send_bounded(
+        &self,
+        request: http::Request<Vec<u8>>,
+        limit: impl FnOnce(http::StatusCode) -> BodyLimit,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
         let (parts, body) = request.into_parts();
         let (head, mut reader) = self.exchange(&parts, &body, None)?;
-        let max = self.inner.options.max_body;
+        let limit = limit(head.status());
         let mut out = Vec::new();
         let mut buf = vec![0; 16 << 10];
+        let mut truncated = false;
         loop {
             let n = reader.read_body(&mut buf)?;
             if n == 0 {
                 break;
             }
-            if (out.len() + n) as u64 > max {
-                return Err(Error::new(
-                    ErrorKind::TooLarge,
-                    format!(
-                        "response body from {} exceeds the {max}-byte limit (Options.max_body)",
-                        reader.origin()
-                    ),
-                ));
+            match limit {
+                BodyLimit::Whole(max) if (out.len() + n) as u64 > max => {
+                    return Err(Error::new(
+                        ErrorKind::TooLarge,
+                        format!(
+                            "response body from {} exceeds the {max}-byte limit (Options.max_body)",
+                            reader.origin()
+                        ),
+                    ));
+                }
+                BodyLimit::Prefix(max) if (out.len() + n) as u64 > max => {
+                    let keep = usize::try_from(max).unwrap_or(usize::MAX).saturating_sub(out.len()).min(n);
+                    out.extend_from_slice(&buf[..keep]);
+                    truncated = true;
+                    break;
+                }
+                _ => out.extend_from_slice(&buf[..n]),
             }
-            out.extend_from_slice(&buf[..n]);
         }
-        Ok(head.map(|()| out))
+        // A cut body leaves the rest unread: dropping the reader closes the connection.
+        drop(reader);
+        let mut response = head.map(|()| out);
+        if truncated {
+            response.extensions_mut().insert(Truncated);
+        }
+        Ok(response)
     }
 
     /// Sends a `GET` and returns as soon as the response head has arrived; the body is read

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use amazon_business_core::error::{ConfigError, TransportError, TransportErrorKind};
+use amazon_business_core::wire::{body_limit, BodyLimit, TruncatedBody};
 use amazon_business_core::{BoxFuture, Config, Error};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -14,8 +15,10 @@ use hyper_util::rt::TokioExecutor;
 
 use crate::{HttpSend, Timer};
 
-/// The largest API response body read into memory (report documents are streamed instead).
-pub const MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
+/// The largest API response body read into memory for a success (report documents are
+/// streamed instead); of an error answer only the first
+/// [`MAX_ERROR_BODY_READ`](amazon_business_core::wire::MAX_ERROR_BODY_READ) bytes are read.
+pub const MAX_RESPONSE_BODY: usize = amazon_business_core::wire::MAX_RESPONSE_BODY as usize;
 
 /// The default [`Timer`]: `tokio::time::sleep`. Needs a tokio runtime with its timer enabled.
 #[derive(Debug, Clone, Copy, Default)]
@@ -83,46 +86,120 @@ impl HyperSender {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<hyper::body::Incoming>, TransportError> {
+        let origin = origin(request.uri());
         let request = request.map(|b| Full::new(Bytes::from(b)));
         match &self.pool {
             Pool::Direct(c) => c.request(request).await,
             Pool::Proxied(c) => c.request(request).await,
         }
-        .map_err(map_client_error)
+        .map_err(|e| map_client_error(e, &origin))
     }
 
+    /// Sends `request` and reads as much of the body as the core decides from the status
+    /// ([`body_limit`]): a success whole (up to [`MAX_RESPONSE_BODY`]), an error answer's
+    /// first 64 KiB; after a cut the rest is left unread and the connection dropped.
     async fn exchange(
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
         let (parts, body) = self.start(request).await?.into_parts();
-        let bytes = Limited::new(body, MAX_RESPONSE_BODY)
-            .collect()
-            .await
-            .map_err(|e| {
-                if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
-                    TransportError::too_large(MAX_RESPONSE_BODY as u64)
-                } else {
-                    TransportError::new(TransportErrorKind::Reset, format!("reading the response body: {e}"))
-                }
-            })?
-            .to_bytes();
-        Ok(http::Response::from_parts(parts, bytes.to_vec()))
+        let (body, truncated) = match body_limit(parts.status) {
+            BodyLimit::Whole(max) => (read_whole(body, max).await?, false),
+            BodyLimit::Prefix(max) => read_prefix(body, max).await?,
+        };
+        let mut response = http::Response::from_parts(parts, body);
+        if truncated {
+            response.extensions_mut().insert(TruncatedBody);
+        }
+        Ok(response)
     }
 }
 
-pub(crate) fn map_client_error(e: hyper_util::client::legacy::Error) -> TransportError {
-    use std::error::Error as _;
-    let mut message = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
+/// A failure while reading a body: the head had arrived, so one that says nothing more is the
+/// connection breaking mid-body.
+fn body_failure(e: hyper::Error) -> TransportError {
+    let e = crate::transport_error(e);
+    let kind = if e.kind == TransportErrorKind::Other { TransportErrorKind::Reset } else { e.kind };
+    TransportError::new(kind, format!("reading the response body: {}", e.message))
+}
+
+async fn read_whole(body: hyper::body::Incoming, max: u64) -> Result<Vec<u8>, TransportError> {
+    let max = usize::try_from(max).unwrap_or(usize::MAX);
+    let collected = Limited::new(body, max).collect().await.map_err(|e| {
+        match e.downcast::<hyper::Error>() {
+            Ok(e) => body_failure(*e),
+            // The only other failure of `Limited` is the limit.
+            Err(_) => TransportError::too_large(max as u64),
+        }
+    })?;
+    Ok(collected.to_bytes().to_vec())
+}
+
+/// The first `max` bytes of `body`, and whether there was more (left unread: dropping the body
+/// closes the connection).
+async fn read_prefix(mut body: hyper::body::Incoming, max: u64) -> Result<(Vec<u8>, bool), TransportError> {
+    let max = usize::try_from(max).unwrap_or(usize::MAX);
+    let mut out = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(body_failure)?.into_data() else { continue };
+        if out.len() + data.len() > max {
+            out.extend_from_slice(&data[..max - out.len()]);
+            return Ok((out, true));
+        }
+        out.extend_from_slice(&data);
     }
-    // A failed connect (DNS, TCP, TLS handshake, proxy tunnel) means the request never left.
-    let kind = if e.is_connect() { TransportErrorKind::Connect } else { TransportErrorKind::Reset };
-    TransportError::new(kind, message)
+    Ok((out, false))
+}
+
+/// `host:port` of `uri`, for messages (never its path or query).
+fn origin(uri: &http::Uri) -> String {
+    let host = uri.host().unwrap_or("?");
+    let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
+    format!("{host}:{port}")
+}
+
+/// The kind hyper's and hyper-util's errors say, for [`crate::transport_error`]: a failed
+/// connect (DNS, TCP, TLS handshake, proxy tunnel) never left; hyper's own time-outs,
+/// incomplete messages, parse errors and closed or cancelled connections are what they say.
+pub(crate) fn hyper_kind(e: &(dyn std::error::Error + 'static)) -> Option<TransportErrorKind> {
+    if let Some(e) = e.downcast_ref::<hyper_util::client::legacy::Error>() {
+        // Not a connect failure: the hyper error inside tells what it was.
+        return e.is_connect().then_some(TransportErrorKind::Connect);
+    }
+    if let Some(e) = e.downcast_ref::<hyper::Error>() {
+        return if e.is_timeout() {
+            Some(TransportErrorKind::Timeout)
+        } else if e.is_parse() || e.is_parse_status() || e.is_parse_too_large() {
+            Some(TransportErrorKind::Protocol)
+        } else if e.is_incomplete_message() || e.is_closed() || e.is_canceled() || e.is_body_write_aborted() {
+            Some(TransportErrorKind::Reset)
+        } else {
+            // An I/O failure (the io::Error inside says which) or a user error.
+            None
+        };
+    }
+    if e.is::<tokio::time::error::Elapsed>() {
+        return Some(TransportErrorKind::Timeout);
+    }
+    if e.is::<http_body_util::LengthLimitError>() {
+        return Some(TransportErrorKind::TooLarge);
+    }
+    None
+}
+
+/// A failure of the pooled client, classified; a connect failure names the host and port it
+/// was for (hyper-util's DNS errors do not).
+fn map_client_error(e: hyper_util::client::legacy::Error, origin: &str) -> TransportError {
+    let connect = e.is_connect();
+    let mut t = crate::transport_error(e);
+    if connect {
+        t.kind = TransportErrorKind::Connect;
+        t.message = format!("could not connect to {origin}: {}", t.message);
+    } else if t.kind == TransportErrorKind::Other {
+        // After the connection was made: the request may have arrived.
+        t.kind = TransportErrorKind::Reset;
+    }
+    t
 }
 
 impl HttpSend for HyperSender {

@@ -79,21 +79,43 @@ pub type PageStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send 
 
 /// Sends one HTTP request and returns the whole response. Implement it (or pass a closure
 /// returning a future) to use your own HTTP stack or runtime; the default is `HyperSender`
-/// (feature `tokio`, on by default). A closure's error only has to convert into
-/// [`TransportError`] (`std::io::Error` does, as do `http::Error` and `TransportError`).
+/// (feature `tokio`, on by default).
+///
+/// A closure's future may fail with its HTTP library's own error type, whatever it is
+/// (`std::error::Error + Send + Sync + 'static`: hyper-util's, hyper's, reqwest's,
+/// `std::io::Error`, a [`TransportError`]…): the client classifies it with
+/// [`transport_error`] (connect, timeout, reset, protocol, too large, other), which decides
+/// what may be retried. Where one closure meets two error types, map each with
+/// `.map_err(transport_error)`, as this closure over hyper-util's client does:
 ///
 /// ```
-/// use amazon_business_async::{Client, Config, Credentials, Environment};
+/// use std::future::IntoFuture;
+/// use amazon_business_async::{transport_error, Client, Config, Credentials, Environment};
+/// use bytes::Bytes;
+/// use http_body_util::{BodyExt, Full};
+/// use hyper_util::client::legacy::Client as HyperClient;
+/// use hyper_util::rt::TokioExecutor;
 ///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let config = Config::builder()
-///     .credentials(Credentials::new("id", "secret", "Atzr|token")?)
+///     .credentials(Credentials::new("amzn1.application-oa2-client.demo", "secret", "Atzr|demo")?)
 ///     .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/auth/o2/token")?)
 ///     .build()?;
-/// let client = Client::with_sender(config, |req: http::Request<Vec<u8>>| async move {
-///     // Hand the request to any HTTP library here.
-///     Err::<http::Response<Vec<u8>>, _>(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))
+/// let http = HyperClient::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+/// let client = Client::with_sender(config, move |request: http::Request<Vec<u8>>| {
+///     let http = http.clone();
+///     async move {
+///         let response = http.request(request.map(Full::from)).await.map_err(transport_error)?;
+///         let (parts, body) = response.into_parts();
+///         let body = body.collect().await.map_err(transport_error)?.to_bytes().to_vec();
+///         Ok::<_, amazon_business_async::error::TransportError>(http::Response::from_parts(parts, body))
+///     }
 /// });
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// // Nothing listens on port 9: hyper-util's error is classified as a refused connection.
+/// let err = runtime.block_on(client.documents().get_report("ID323").into_future()).unwrap_err();
+/// assert!(err.transport().is_some_and(|t| t.request_never_left()), "{err}");
+/// # Ok(()) }
 /// ```
 pub trait HttpSend: Send + Sync {
     /// Sends `request`; network failures are reported as [`TransportError`].
@@ -107,15 +129,53 @@ impl<F, Fut, E> HttpSend for F
 where
     F: Fn(http::Request<Vec<u8>>) -> Fut + Send + Sync,
     Fut: Future<Output = Result<http::Response<Vec<u8>>, E>> + Send + 'static,
-    E: Into<TransportError>,
+    E: std::error::Error + Send + Sync + 'static,
 {
     fn send(
         &self,
         request: http::Request<Vec<u8>>,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
         let fut = self(request);
-        Box::pin(async move { fut.await.map_err(Into::into) })
+        Box::pin(async move { fut.await.map_err(transport_error) })
     }
+}
+
+/// Classifies any HTTP library's error as a [`TransportError`], in one call: what a closure
+/// sender's error goes through, and what an own [`HttpSend`] implementation calls
+/// (`.map_err(transport_error)`).
+///
+/// It walks the error's `source()` chain (see [`TransportError::from_error`]) and, with the
+/// `tokio` feature, recognises hyper-util's client errors (`is_connect`: DNS, TCP, TLS
+/// handshake or proxy failed, the request never left), hyper's (`is_timeout`,
+/// `is_incomplete_message`, `is_parse`, `is_closed`, `is_canceled`), tokio's `Elapsed` and
+/// `http-body-util`'s length limit. An error it does not recognise is
+/// [`Other`](error::TransportErrorKind::Other), its message kept (URL credentials and token
+/// shapes masked); it never panics.
+///
+/// ```
+/// use amazon_business_async::transport_error;
+/// use amazon_business_async::error::TransportErrorKind;
+///
+/// let e = transport_error(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+/// assert_eq!(e.kind, TransportErrorKind::Reset);
+/// ```
+pub fn transport_error<E>(error: E) -> TransportError
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    TransportError::classify(&error, library_kind)
+}
+
+/// What the error types of the default sender's libraries say (none without `tokio`).
+fn library_kind(
+    e: &(dyn std::error::Error + 'static),
+) -> Option<amazon_business_core::error::TransportErrorKind> {
+    #[cfg(feature = "tokio")]
+    if let Some(kind) = hyper_sender::hyper_kind(e) {
+        return Some(kind);
+    }
+    let _ = e;
+    None
 }
 
 /// Waits: the one thing the client needs from a runtime. `TokioTimer` (feature `tokio`) is the

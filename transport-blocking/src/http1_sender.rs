@@ -14,8 +14,10 @@ use amazon_business_http1 as h1;
 
 use crate::HttpSend;
 
-/// The largest API response body read into memory (report documents are streamed instead).
-pub const MAX_RESPONSE_BODY: u64 = 64 * 1024 * 1024;
+/// The largest API response body read into memory for a success (report documents are
+/// streamed instead); of an error answer only the first
+/// [`MAX_ERROR_BODY_READ`](amazon_business_core::wire::MAX_ERROR_BODY_READ) bytes are read.
+pub const MAX_RESPONSE_BODY: u64 = amazon_business_core::wire::MAX_RESPONSE_BODY;
 
 /// The default [`HttpSend`]: keep-alive HTTP/1.1 over rustls with Mozilla's root certificates
 /// (certificate verification always on), the configured proxy and timeouts, no redirects.
@@ -67,8 +69,26 @@ pub(crate) fn map_error(e: h1::Error) -> TransportError {
     TransportError::new(kind, e.to_string())
 }
 
+/// The kind an error of the SDK's HTTP/1.1 client says, for [`crate::transport_error`].
+pub(crate) fn h1_kind(e: &(dyn std::error::Error + 'static)) -> Option<TransportErrorKind> {
+    e.downcast_ref::<h1::Error>().map(|e| map_error(e.clone()).kind)
+}
+
 impl HttpSend for Http1Sender {
+    /// Reads as much of the body as the core decides from the status
+    /// ([`body_limit`](amazon_business_core::wire::body_limit)): a success whole (up to
+    /// [`MAX_RESPONSE_BODY`]), an error answer's first 64 KiB, the connection closed after a
+    /// cut.
     fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
-        self.client.send(request).map_err(map_error)
+        use amazon_business_core::wire::{body_limit, BodyLimit, TruncatedBody};
+        let limit = |status| match body_limit(status) {
+            BodyLimit::Whole(n) => h1::BodyLimit::Whole(n),
+            BodyLimit::Prefix(n) => h1::BodyLimit::Prefix(n),
+        };
+        let mut response = self.client.send_bounded(request, limit).map_err(map_error)?;
+        if response.extensions_mut().remove::<h1::Truncated>().is_some() {
+            response.extensions_mut().insert(TruncatedBody);
+        }
+        Ok(response)
     }
 }

@@ -72,21 +72,35 @@ pub use redis_store::RedisStore;
 pub use report_download::ReportDownload;
 
 /// Sends one HTTP request and returns the whole response. Implement it (or pass a closure) to
-/// use your own HTTP stack; the default is [`Http1Sender`]. A closure's error only has to
-/// convert into [`TransportError`] (`std::io::Error` does, as do `http::Error` and
-/// `TransportError` itself).
+/// use your own HTTP stack; the default is [`Http1Sender`].
+///
+/// A closure may fail with its HTTP library's own error type, whatever it is
+/// (`std::error::Error + Send + Sync + 'static`: ureq's, reqwest's, `std::io::Error`, a
+/// [`TransportError`]…): the client classifies it with [`transport_error`] (connect, timeout,
+/// reset, protocol, too large, other), which decides what may be retried. This closure sends
+/// with ureq:
 ///
 /// ```
 /// use amazon_business_blocking::{Client, Config, Credentials, Environment};
 ///
 /// let config = Config::builder()
-///     .credentials(Credentials::new("id", "secret", "Atzr|token")?)
+///     .credentials(Credentials::new("amzn1.application-oa2-client.demo", "secret", "Atzr|demo")?)
 ///     .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/auth/o2/token")?)
 ///     .build()?;
-/// let client = Client::with_sender(config, |req: http::Request<Vec<u8>>| {
-///     // Hand the request to any HTTP library here.
-///     Err::<http::Response<Vec<u8>>, _>(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))
+/// let agent: ureq::Agent = ureq::Agent::config_builder()
+///     .http_status_as_error(false) // an error status is an answer for the SDK to read
+///     .max_redirects(0)
+///     .build()
+///     .into();
+/// let client = Client::with_sender(config, move |request: http::Request<Vec<u8>>| {
+///     let response = agent.run(request)?;
+///     let (parts, mut body) = response.into_parts();
+///     let body = body.read_to_vec()?;
+///     Ok::<_, ureq::Error>(http::Response::from_parts(parts, body))
 /// });
+/// // Nothing listens on port 9: ureq's error is classified as a refused connection.
+/// let err = client.documents().get_report("ID323").send().unwrap_err();
+/// assert!(err.transport().is_some_and(|t| t.request_never_left()), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait HttpSend: Send + Sync {
@@ -97,11 +111,38 @@ pub trait HttpSend: Send + Sync {
 impl<F, E> HttpSend for F
 where
     F: Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, E> + Send + Sync,
-    E: Into<TransportError>,
+    E: std::error::Error + Send + Sync + 'static,
 {
     fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
-        self(request).map_err(Into::into)
+        self(request).map_err(transport_error)
     }
+}
+
+/// Classifies any HTTP library's error as a [`TransportError`], in one call: what a closure
+/// sender's error goes through, and what an own [`HttpSend`] implementation calls
+/// (`.map_err(transport_error)`).
+///
+/// It walks the error's `source()` chain (see [`TransportError::from_error`]), also
+/// recognising this crate's own HTTP client's errors, and, for libraries whose error type
+/// says nothing (ureq's has no `source()`), reads their wording: ureq's `host not found`,
+/// `io: Connection refused` and `timeout: connect` are [`Connect`](error::TransportErrorKind::Connect) (the
+/// request never left), `timeout: global` a [`Timeout`](error::TransportErrorKind::Timeout),
+/// `io: Connection reset by peer` a [`Reset`](error::TransportErrorKind::Reset). An error it
+/// does not recognise is [`Other`](error::TransportErrorKind::Other), its message kept (URL
+/// credentials and token shapes masked); it never panics.
+///
+/// ```
+/// use amazon_business_blocking::transport_error;
+/// use amazon_business_blocking::error::TransportErrorKind;
+///
+/// let e = transport_error(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+/// assert_eq!(e.kind, TransportErrorKind::Reset);
+/// ```
+pub fn transport_error<E>(error: E) -> TransportError
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    TransportError::classify(&error, http1_sender::h1_kind)
 }
 
 /// Wakes the thread that is blocked on a future.

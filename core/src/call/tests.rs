@@ -449,7 +449,9 @@ fn an_lwa_refusal_fails_the_leader_and_its_waiters_with_one_exchange() {
         .unwrap();
     for call in [&mut leader, &mut waiter] {
         match step(call, now) {
-            Step::Done(Err(Error::Lwa(l))) => assert_eq!(l.code, LwaErrorCode::InvalidGrant),
+            Step::Done(Err(e @ Error::TokenExchange { attempts: 1, .. })) => {
+                assert_eq!(e.lwa().map(|l| &l.code), Some(&LwaErrorCode::InvalidGrant))
+            }
             other => panic!("{other:?}"),
         }
     }
@@ -694,4 +696,46 @@ fn reporting_out_of_turn_is_an_error_and_changes_nothing() {
     // The right reply still works: the misuses changed nothing.
     call.receive_store(e.store().run(acquire, now), now).unwrap();
     assert!(matches!(step(&mut call, now), Step::Send { target: Target::Lwa, .. }));
+}
+
+#[test]
+fn an_invalid_grant_is_remembered_one_exchange_for_three_calls() {
+    let e = engine();
+    let op = Safe { id: "x" };
+    let refusal = || Ok(response(400, &[], r#"{"error":"invalid_grant","error_description":"revoked"}"#));
+    // One refusal scripted: a second LWA request would panic the driver.
+    let mut lwa = q([refusal()]);
+    let mut api = q([]);
+    let mut shown = Vec::new();
+    for seed in 1..=3 {
+        let (r, _, _) = drive(&mut e.call(&op, seed), t0(), &mut lwa, &mut api);
+        let err = r.unwrap_err();
+        assert!(matches!(&err, Error::TokenExchange { attempts: 1, .. }), "{err:?}");
+        assert_eq!(err.kind(), ErrorKind::Lwa);
+        assert!(err.is_refused_grant(), "{err:?}");
+        shown.push(err.to_string());
+    }
+    assert!(lwa.is_empty(), "the one exchange happened");
+    assert!(shown.iter().all(|s| s == &shown[0]), "{shown:#?}");
+    assert!(
+        shown[0].starts_with("the token exchange with LWA at 127.0.0.1 failed after 1 attempt: ")
+            && shown[0].contains("invalid_grant")
+            && shown[0].contains("until the refresh token is replaced"),
+        "{}",
+        shown[0]
+    );
+    assert!(!shown[0].contains("Atzr|refresh") && !shown[0].contains("client-secret"), "{}", shown[0]);
+    // Another refresh token asks LWA (and gets its token).
+    let other = e.with_refresh_token("Atzr|replaced").unwrap();
+    let mut lwa = q([Ok(token_response("Atza|new"))]);
+    let mut api = q([ok()]);
+    let (r, _, _) = drive(&mut other.call(&op, 4), t0(), &mut lwa, &mut api);
+    r.unwrap();
+    // Rotating the client secret forgets the refusal: the next call asks LWA again.
+    e.rotate_client_secret("client-secret-2").unwrap();
+    let mut lwa = q([Ok(token_response("Atza|after"))]);
+    let mut api = q([ok()]);
+    let (r, seen, _) = drive(&mut e.call(&op, 5), t0(), &mut lwa, &mut api);
+    r.unwrap();
+    assert_eq!(seen.first(), Some(&Seen::Lwa));
 }

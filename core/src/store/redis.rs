@@ -864,6 +864,12 @@ impl SharedStore {
             if let Some(token) = memory.tokens.get(key).filter(|t| t.is_fresh(now.wall, REFRESH_SKEW)) {
                 return StoreReply::Token(TokenDecision::Ready(token));
             }
+            // A refresh token LWA refused (`invalid_grant`) is remembered by each process (the
+            // refusal reaches the in-process store with the mirrored `CompleteRefresh`), so
+            // this process does not ask LWA again for it; Redis does not share the refusal.
+            if let Some(refused) = memory.tokens.refused(key) {
+                return StoreReply::Token(TokenDecision::Failed(refused));
+            }
         }
         // One token lookup per customer at a time from this process: the others wait for its
         // answer in-process (see `token_wait`), so a cold start of many calls costs Redis one
