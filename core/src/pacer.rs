@@ -372,10 +372,13 @@ mod tests {
 
     fn event() -> impl proptest::strategy::Strategy<Value = Event> {
         use proptest::prelude::*;
+        // Bursts (no gap) and quick succession are common, so that rate changes land on
+        // booked backlogs.
+        let gap = || prop_oneof![2 => Just(0u64), 1 => 0u64..50, 3 => 0u64..1500];
         prop_oneof![
-            8 => (0u64..1500).prop_map(|gap_ms| Event::Reserve { gap_ms }),
-            1 => ((0u64..1500), 0.05f64..40.0).prop_map(|(gap_ms, rate)| Event::Learn { gap_ms, rate }),
-            1 => (0u64..1500).prop_map(|gap_ms| Event::Throttled { gap_ms }),
+            8 => gap().prop_map(|gap_ms| Event::Reserve { gap_ms }),
+            1 => (gap(), 0.05f64..40.0).prop_map(|(gap_ms, rate)| Event::Learn { gap_ms, rate }),
+            1 => gap().prop_map(|gap_ms| Event::Throttled { gap_ms }),
         ]
     }
 
