@@ -478,10 +478,9 @@ impl<'a, O: Operation> Call<'a, O> {
 
     fn state_name_of(&self, s: &State<O::Output>) -> &'static str {
         match s {
-            State::Acquiring
-            | State::Reserving { .. }
-            | State::Rechecking { .. }
-            | State::Effects { .. } => "store",
+            State::Acquiring | State::Reserving { .. } | State::Rechecking { .. } | State::Effects { .. } => {
+                "store"
+            }
             _ => "HTTP",
         }
     }
@@ -514,8 +513,11 @@ impl<'a, O: Operation> Call<'a, O> {
             }
             (State::Rechecking { token, booking }, StoreReply::Kept) => {
                 let remaining = booking.deadline.saturating_duration_since(now.instant);
-                self.state =
-                    if remaining.is_zero() { State::SendApi { token } } else { pace(token, booking, remaining) };
+                self.state = if remaining.is_zero() {
+                    State::SendApi { token }
+                } else {
+                    pace(token, booking, remaining)
+                };
                 Ok(())
             }
             (State::Effects { mut ops, out: true, then }, StoreReply::Done) => {

@@ -274,9 +274,12 @@ impl Gunzip {
     /// The next optional header part the flags ask for, in RFC 1952 order (clearing its flag),
     /// or the body.
     fn next_header_part(&mut self) -> Part {
-        for (flag, part, skip) in
-            [(FEXTRA, Part::ExtraLen, 0), (FNAME, Part::Text, 0), (FCOMMENT, Part::Text, 0), (FHCRC, Part::Skip, 2)]
-        {
+        for (flag, part, skip) in [
+            (FEXTRA, Part::ExtraLen, 0),
+            (FNAME, Part::Text, 0),
+            (FCOMMENT, Part::Text, 0),
+            (FHCRC, Part::Skip, 2),
+        ] {
             if self.flags & flag != 0 {
                 self.flags &= !flag;
                 self.skip = skip;
@@ -380,6 +383,75 @@ mod tests {
         assert_eq!(Decoding::for_response(true, &h).unwrap(), Decoding::Gzip);
         h.insert(http::header::CONTENT_ENCODING, "br".parse().unwrap());
         assert!(Decoding::for_response(true, &h).is_err());
+    }
+
+    /// Decodes all of `gz` through `decode_into` with input cut into `feed`-byte pieces and an
+    /// output buffer of `out` bytes.
+    fn decode_all(gz: &[u8], feed: usize, out: usize) -> Result<Vec<u8>, Error> {
+        let mut g = Gunzip::default();
+        let (mut doc, mut buf) = (Vec::new(), vec![0u8; out]);
+        for piece in gz.chunks(feed) {
+            let mut rest = piece;
+            loop {
+                let (fed, wrote) = g.decode_into(rest, &mut buf)?;
+                assert!(wrote <= out);
+                doc.extend_from_slice(&buf[..wrote]);
+                rest = &rest[fed..];
+                if fed == 0 && wrote == 0 {
+                    break;
+                }
+            }
+            assert!(rest.is_empty(), "a call that takes nothing and writes nothing had input left");
+        }
+        loop {
+            let (_, wrote) = g.decode_into(&[], &mut buf)?;
+            if wrote == 0 {
+                break;
+            }
+            doc.extend_from_slice(&buf[..wrote]);
+        }
+        g.check_end().map(|()| doc)
+    }
+
+    #[test]
+    fn gunzip_into_the_callers_buffer_whatever_the_pieces() {
+        use flate2::{Compression, GzBuilder};
+        let doc: Vec<u8> =
+            (0..200_000u32).flat_map(|i| format!("{i},{},row\n", i * 7 % 13).into_bytes()).collect();
+        // Two members, the second with every optional header field but the header CRC.
+        let mut gz = {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), Compression::fast());
+            e.write_all(&doc[..1000]).unwrap();
+            e.finish().unwrap()
+        };
+        let mut e = GzBuilder::new()
+            .filename("report.csv")
+            .comment("a comment")
+            .extra(vec![1, 2, 3, 4])
+            .write(Vec::new(), Compression::default());
+        e.write_all(&doc[1000..]).unwrap();
+        gz.extend(e.finish().unwrap());
+        for (feed, out) in [(1, 7), (3, 1), (1024, 64 * 1024), (gz.len(), 1 << 20), (17, 4096)] {
+            assert_eq!(decode_all(&gz, feed, out).unwrap(), doc, "feed {feed}, out {out}");
+        }
+        // A header CRC (FHCRC) is skipped.
+        let mut hcrc = gz[..10].to_vec();
+        hcrc[3] |= FHCRC;
+        hcrc.extend([0xaa, 0xbb]);
+        hcrc.extend(&gz[10..]);
+        assert_eq!(decode_all(&hcrc, 5, 100).unwrap(), doc);
+        // A flipped byte in the data or the trailer, a cut stream, trailing garbage, not gzip,
+        // nothing at all: each an error, none a panic.
+        let mut corrupt = gz.clone();
+        let at = corrupt.len() - 6;
+        corrupt[at] ^= 0x40;
+        assert!(decode_all(&corrupt, 64, 64).unwrap_err().to_string().contains("corrupt"));
+        assert!(decode_all(&gz[..gz.len() - 3], 64, 64).unwrap_err().to_string().contains("cut short"));
+        let mut trailing = gz.clone();
+        trailing.extend(b"junk");
+        assert!(decode_all(&trailing, 64, 64).unwrap_err().to_string().contains("after the end"));
+        assert!(decode_all(b"plain text, not gzip", 64, 64).unwrap_err().to_string().contains("not gzip"));
+        assert!(decode_all(b"", 64, 64).unwrap_err().to_string().contains("empty"));
     }
 
     #[test]

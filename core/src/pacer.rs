@@ -125,8 +125,11 @@ fn valid(plan: Option<UsagePlan>) -> Option<UsagePlan> {
 impl Bucket {
     /// Books the next slot at `now`.
     fn book(&mut self, plan: Option<UsagePlan>, now: Instant) -> Reservation {
-        let mut reservation =
-            Reservation { wait: Duration::ZERO, revision: self.revision, provisional: self.learned_rate.is_none() };
+        let mut reservation = Reservation {
+            wait: Duration::ZERO,
+            revision: self.revision,
+            provisional: self.learned_rate.is_none(),
+        };
         let Some(plan) = valid(effective(plan, self.learned_rate)) else {
             return reservation;
         };
