@@ -428,19 +428,21 @@ mod tests {
             let mut waiters: Vec<Waiter> = Vec::new();
             let mut callers = 0usize;
             // Wakes every waiter due by `until`, in time order.
-            let run_until = |until: Duration, sends: &mut Vec<Duration>, waiters: &mut Vec<Waiter>| loop {
-                let Some(i) = (0..waiters.len()).filter(|&i| waiters[i].wake <= until).min_by_key(|&i| waiters[i].wake) else {
-                    break;
+            let run_until = |until: Duration, sends: &mut Vec<Duration>, waiters: &mut Vec<Waiter>| {
+                let due = |waiters: &[Waiter]| {
+                    (0..waiters.len()).filter(|&i| waiters[i].wake <= until).min_by_key(|&i| waiters[i].wake)
                 };
-                let mut w = waiters.swap_remove(i);
-                let t = w.wake;
-                match s.recheck(&key("op"), plan, w.revision, start + t) {
-                    Some(r) => follow(r, t, sends, waiters),
-                    None if t >= w.deadline => sends.push(t),
-                    None => {
-                        w.wake = t + recheck_after(w.deadline - t, w.provisional, w.slice);
-                        w.slice *= 2;
-                        waiters.push(w);
+                while let Some(i) = due(waiters) {
+                    let mut w = waiters.swap_remove(i);
+                    let t = w.wake;
+                    match s.recheck(&key("op"), plan, w.revision, start + t) {
+                        Some(r) => follow(r, t, sends, waiters),
+                        None if t >= w.deadline => sends.push(t),
+                        None => {
+                            w.wake = t + recheck_after(w.deadline - t, w.provisional, w.slice);
+                            w.slice *= 2;
+                            waiters.push(w);
+                        }
                     }
                 }
             };
