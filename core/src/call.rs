@@ -24,6 +24,13 @@
 //! Every answer first records what it taught: `x-amzn-RateLimit-Limit` as
 //! `Store(ObserveRate)`, a 429 as `Store(Throttled)`.
 //!
+//! **Pacing.** A reserved slot with a wait is not sent on blindly: the call sleeps, then asks
+//! `Store(Recheck)` whether its booking still stands, and books again (`Reserved`) if the
+//! bucket's rate changed meanwhile — so calls booked at the model's plan before the first
+//! answer move up to the rate that answer announced. While the booking is provisional (made at
+//! the model's plan), the wait is slept in slices (25 ms, then doubling) with a recheck after
+//! each; see [`crate::pacer`].
+//!
 //! **Probing.** An operation that must not be sent twice (placeOrder) and fails ambiguously — a
 //! timeout, a dropped connection or a 5xx after the request may have arrived — is not resent:
 //! the call switches to its read-only probe (orderDetails for the same externalId) and goes
@@ -61,7 +68,7 @@
 //! ```
 
 use std::collections::VecDeque;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use http::header::{HeaderValue, ACCEPT, USER_AGENT};
 
@@ -70,7 +77,7 @@ use crate::engine::{Engine, Now};
 use crate::error::{ApiError, Error, TransportError, TransportErrorKind};
 use crate::lwa::{self, AccessToken};
 use crate::operation::{Operation, Probed};
-use crate::pacer::{rate_limit_header, BucketKey};
+use crate::pacer::{rate_limit_header, recheck_after, BucketKey, Reservation, RECHECK_FIRST};
 use crate::retry::{
     self, backoff, retry_after_header, Action, Attempt, Failure, Jitter, Leg, Outcome, Safety,
 };
@@ -144,6 +151,16 @@ enum State<T> {
     Reserving {
         token: AccessToken,
     },
+    /// A slot is booked: recheck it (the sleep before it is over).
+    Paced {
+        token: AccessToken,
+        booking: Booking,
+    },
+    /// `Recheck` is out.
+    Rechecking {
+        token: AccessToken,
+        booking: Booking,
+    },
     SendApi {
         token: AccessToken,
     },
@@ -164,6 +181,19 @@ enum State<T> {
     Deliver(T),
     Fail(Error),
     Finished,
+}
+
+/// A booked bucket slot the call waits for.
+#[derive(Debug, Clone, Copy)]
+struct Booking {
+    /// When the slot comes, on the driver's clock.
+    deadline: Instant,
+    /// The bucket's revision the slot was booked in.
+    revision: u64,
+    /// Booked at the model's plan: recheck in slices.
+    provisional: bool,
+    /// The next slice of a provisional wait.
+    slice: Duration,
 }
 
 /// While probing: the probe request, the failure that made the outcome unknown, and how many
@@ -214,6 +244,27 @@ fn copy_request(r: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
     out
 }
 
+/// After a slot was booked at `now`: send, or sleep towards it.
+fn follow<T>(token: AccessToken, r: Reservation, now: Now) -> State<T> {
+    if r.wait.is_zero() {
+        return State::SendApi { token };
+    }
+    let booking = Booking {
+        deadline: now.instant + r.wait,
+        revision: r.revision,
+        provisional: r.provisional,
+        slice: RECHECK_FIRST,
+    };
+    pace(token, booking, r.wait)
+}
+
+/// Sleeps towards a booked slot `remaining` away, then rechecks it.
+fn pace<T>(token: AccessToken, mut booking: Booking, remaining: Duration) -> State<T> {
+    let delay = recheck_after(remaining, booking.provisional, booking.slice);
+    booking.slice = booking.slice.saturating_mul(2);
+    State::Sleeping { delay, then: Box::new(State::Paced { token, booking }) }
+}
+
 fn effects<T>(ops: impl IntoIterator<Item = StoreOp>, then: State<T>) -> State<T> {
     let ops: VecDeque<StoreOp> = ops.into_iter().collect();
     if ops.is_empty() {
@@ -262,6 +313,8 @@ impl<'a, O: Operation> Call<'a, O> {
             State::AwaitLwa { .. } => "await-lwa",
             State::Reserve { .. } => "reserve",
             State::Reserving { .. } => "reserving",
+            State::Paced { .. } => "paced",
+            State::Rechecking { .. } => "rechecking",
             State::SendApi { .. } => "send-api",
             State::AwaitApi { .. } => "await-api",
             State::Sleeping { .. } => "sleeping",
@@ -350,6 +403,14 @@ impl<'a, O: Operation> Call<'a, O> {
                     }
                     self.state = State::SendApi { token };
                 }
+                State::Paced { token, booking } => {
+                    self.state = State::Rechecking { token, booking };
+                    return Step::Store(StoreOp::Recheck {
+                        bucket: self.bucket(),
+                        plan: O::USAGE_PLAN,
+                        revision: booking.revision,
+                    });
+                }
                 State::SendApi { token } => {
                     let template = self.probe.as_ref().map_or(&self.request, |p| &p.request);
                     let mut request = copy_request(template);
@@ -401,6 +462,7 @@ impl<'a, O: Operation> Call<'a, O> {
                 s @ (State::Acquiring
                 | State::AwaitLwa { .. }
                 | State::Reserving { .. }
+                | State::Rechecking { .. }
                 | State::AwaitApi { .. }
                 | State::Effects { out: true, .. }) => {
                     let what = self.state_name_of(&s);
@@ -416,7 +478,9 @@ impl<'a, O: Operation> Call<'a, O> {
 
     fn state_name_of(&self, s: &State<O::Output>) -> &'static str {
         match s {
-            State::Acquiring | State::Reserving { .. } | State::Effects { .. } => "store",
+            State::Acquiring | State::Reserving { .. } | State::Rechecking { .. } | State::Effects { .. } => {
+                "store"
+            }
             _ => "HTTP",
         }
     }
@@ -430,7 +494,6 @@ impl<'a, O: Operation> Call<'a, O> {
     /// Reports the reply to the last [`Step::Store`]. Reporting when no store step is
     /// outstanding is an error, and changes nothing.
     pub fn receive_store(&mut self, reply: StoreReply, now: Now) -> Result<(), Error> {
-        let _ = now;
         match (std::mem::replace(&mut self.state, State::Finished), reply) {
             (State::Acquiring, StoreReply::Token(decision)) => {
                 self.state = match decision {
@@ -444,11 +507,16 @@ impl<'a, O: Operation> Call<'a, O> {
                 };
                 Ok(())
             }
-            (State::Reserving { token }, StoreReply::Wait(d)) => {
-                self.state = if d.is_zero() {
+            (State::Reserving { token } | State::Rechecking { token, .. }, StoreReply::Reserved(r)) => {
+                self.state = follow(token, r, now);
+                Ok(())
+            }
+            (State::Rechecking { token, booking }, StoreReply::Kept) => {
+                let remaining = booking.deadline.saturating_duration_since(now.instant);
+                self.state = if remaining.is_zero() {
                     State::SendApi { token }
                 } else {
-                    State::Sleeping { delay: d, then: Box::new(State::SendApi { token }) }
+                    pace(token, booking, remaining)
                 };
                 Ok(())
             }

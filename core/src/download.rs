@@ -10,9 +10,6 @@
 //!   [`Decoding::for_response`] decides from the document's `compressionAlgorithm` and the
 //!   response's `Content-Encoding` whether to gunzip, and [`Gunzip`] does it in bounded steps.
 
-use std::io::Write;
-
-use flate2::write::MultiGzDecoder;
 use url::Url;
 
 use crate::error::{bounded_body, ApiError, ConfigError, Error, ErrorEntry};
@@ -108,43 +105,238 @@ impl Decoding {
     }
 }
 
-/// How much compressed input is fed to the decoder at a time. Gzip expands at most about
-/// 1032:1, so one step yields at most about 1 MiB however large or compressible the document.
+/// How much compressed input [`Gunzip::step`] feeds to the decoder at a time. Gzip expands at
+/// most about 1032:1, so one step yields at most about 1 MiB however large or compressible the
+/// document.
 pub const GUNZIP_STEP: usize = 1024;
 
-/// A gzip decoder fed in bounded steps, so that memory stays bounded whatever the document's
-/// size or compression ratio.
+/// Where a [`Gunzip`] is in its stream (RFC 1952: members of header, deflate data, trailer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The fixed 10 bytes of a member header (`have` of them in `buf`).
+    Fixed,
+    /// The 2-byte length of the extra field.
+    ExtraLen,
+    /// `skip` bytes of the extra field, or of the header checksum.
+    Skip,
+    /// A zero-terminated file name or comment.
+    Text,
+    /// Deflate data.
+    Body,
+    /// CRC-32 and size of the member.
+    Trailer,
+    /// After a member: the end, or another member.
+    Between,
+}
+
+const FHCRC: u8 = 0x02;
+const FEXTRA: u8 = 0x04;
+const FNAME: u8 = 0x08;
+const FCOMMENT: u8 = 0x10;
+
+/// A gzip decoder (one or more members) for streamed input that writes into the caller's
+/// buffer: [`Gunzip::decode_into`] takes what input it can and fills at most the buffer it is
+/// given, so memory stays bounded (the decoder's own state is about 40 KiB) whatever the
+/// document's size or compression ratio, and no decoded byte is copied twice.
 pub struct Gunzip {
-    decoder: MultiGzDecoder<Vec<u8>>,
+    part: Part,
+    /// Header or trailer bytes read so far.
+    buf: [u8; 10],
+    have: usize,
+    /// The header flags still to honour (bits cleared as each part is read).
+    flags: u8,
+    skip: usize,
+    inflate: flate2::Decompress,
+    crc: flate2::Crc,
+    members: u64,
 }
 
 impl std::fmt::Debug for Gunzip {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Gunzip").finish_non_exhaustive()
+        f.debug_struct("Gunzip").field("members", &self.members).finish_non_exhaustive()
     }
 }
 
 impl Default for Gunzip {
     fn default() -> Self {
-        Gunzip { decoder: MultiGzDecoder::new(Vec::new()) }
+        Gunzip {
+            part: Part::Fixed,
+            buf: [0; 10],
+            have: 0,
+            flags: 0,
+            skip: 0,
+            inflate: flate2::Decompress::new(false),
+            crc: flate2::Crc::new(),
+            members: 0,
+        }
     }
 }
 
 impl Gunzip {
-    /// Feeds at most [`GUNZIP_STEP`] bytes of `input` and returns how many were consumed and
-    /// the bytes decoded so far (possibly none). Call again with the rest.
-    pub fn step(&mut self, input: &[u8]) -> Result<(usize, Vec<u8>), Error> {
-        let step = input.len().min(GUNZIP_STEP);
-        let fed = self.decoder.write(&input[..step]).map_err(body_error)?;
-        if fed == 0 && step > 0 {
-            return Err(body_error("data after the end of the gzip stream"));
+    /// Decodes from `input` into `out`: returns how many input bytes were consumed and how many
+    /// bytes of `out` were written. Call again with the input not consumed (and more after
+    /// it) while there is any; at the end of the input, call with an empty `input` until it
+    /// writes nothing (the decoder may still hold output), then [`Gunzip::check_end`]. A call
+    /// that neither consumes nor writes needs more input (or a non-empty `out`).
+    pub fn decode_into(&mut self, input: &[u8], out: &mut [u8]) -> Result<(usize, usize), Error> {
+        let (mut i, mut o) = (0usize, 0usize);
+        loop {
+            let rest = &input[i..];
+            match self.part {
+                Part::Fixed | Part::ExtraLen | Part::Trailer => {
+                    let need = match self.part {
+                        Part::Fixed => 10,
+                        Part::ExtraLen => 2,
+                        _ => 8,
+                    };
+                    let n = rest.len().min(need - self.have);
+                    self.buf[self.have..self.have + n].copy_from_slice(&rest[..n]);
+                    self.have += n;
+                    i += n;
+                    if self.have < need {
+                        return Ok((i, o));
+                    }
+                    self.have = 0;
+                    self.part = match self.part {
+                        Part::Fixed => self.header()?,
+                        Part::ExtraLen => {
+                            self.skip = usize::from(u16::from_le_bytes([self.buf[0], self.buf[1]]));
+                            Part::Skip
+                        }
+                        _ => self.trailer()?,
+                    };
+                }
+                Part::Skip => {
+                    let n = rest.len().min(self.skip);
+                    self.skip -= n;
+                    i += n;
+                    if self.skip > 0 {
+                        return Ok((i, o));
+                    }
+                    self.part = self.next_header_part();
+                }
+                Part::Text => match rest.iter().position(|&b| b == 0) {
+                    Some(end) => {
+                        i += end + 1;
+                        self.part = self.next_header_part();
+                    }
+                    None => return Ok((input.len(), o)),
+                },
+                Part::Body => {
+                    if o == out.len() {
+                        return Ok((i, o));
+                    }
+                    let (before_in, before_out) = (self.inflate.total_in(), self.inflate.total_out());
+                    let status = self
+                        .inflate
+                        .decompress(rest, &mut out[o..], flate2::FlushDecompress::None)
+                        .map_err(|e| body_error(format!("invalid gzip data: {e}")))?;
+                    let consumed = (self.inflate.total_in() - before_in) as usize;
+                    let produced = (self.inflate.total_out() - before_out) as usize;
+                    self.crc.update(&out[o..o + produced]);
+                    i += consumed;
+                    o += produced;
+                    if status == flate2::Status::StreamEnd {
+                        self.part = Part::Trailer;
+                    } else if consumed == 0 && produced == 0 {
+                        return Ok((i, o));
+                    }
+                }
+                Part::Between => match rest.first() {
+                    None => return Ok((i, o)),
+                    Some(0x1f) => {
+                        self.inflate.reset(false);
+                        self.crc.reset();
+                        self.part = Part::Fixed;
+                    }
+                    Some(_) => return Err(body_error("data after the end of the gzip stream")),
+                },
+            }
         }
-        Ok((fed, std::mem::take(self.decoder.get_mut())))
+    }
+
+    /// Checks a member's fixed header in `buf`; the part that follows.
+    fn header(&mut self) -> Result<Part, Error> {
+        let b = self.buf;
+        if b[0] != 0x1f || b[1] != 0x8b {
+            return Err(body_error("the document is not gzip (it does not start with 1f 8b)"));
+        }
+        if b[2] != 8 {
+            return Err(body_error(format!("gzip compression method {} is not deflate (8)", b[2])));
+        }
+        if b[3] & 0xe0 != 0 {
+            return Err(body_error("the gzip header sets reserved flags"));
+        }
+        self.flags = b[3];
+        Ok(self.next_header_part())
+    }
+
+    /// The next optional header part the flags ask for, in RFC 1952 order (clearing its flag),
+    /// or the body.
+    fn next_header_part(&mut self) -> Part {
+        for (flag, part, skip) in [
+            (FEXTRA, Part::ExtraLen, 0),
+            (FNAME, Part::Text, 0),
+            (FCOMMENT, Part::Text, 0),
+            (FHCRC, Part::Skip, 2),
+        ] {
+            if self.flags & flag != 0 {
+                self.flags &= !flag;
+                self.skip = skip;
+                return part;
+            }
+        }
+        Part::Body
+    }
+
+    /// Checks a member's trailer in `buf` against what was decoded.
+    fn trailer(&mut self) -> Result<Part, Error> {
+        let b = self.buf;
+        let crc = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let size = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+        if crc != self.crc.sum() || size != self.crc.amount() {
+            return Err(body_error("the gzip data is corrupt (its checksum or length does not match)"));
+        }
+        self.members += 1;
+        Ok(Part::Between)
+    }
+
+    /// At the end of the input (after [`Gunzip::decode_into`] wrote nothing more): an error if
+    /// the stream was cut short or held no gzip member at all.
+    pub fn check_end(&self) -> Result<(), Error> {
+        match self.part {
+            Part::Between => Ok(()),
+            Part::Fixed if self.have == 0 && self.members == 0 => {
+                Err(body_error("the document is empty, not gzip"))
+            }
+            _ => Err(body_error("the gzip stream is cut short")),
+        }
+    }
+
+    /// Feeds at most [`GUNZIP_STEP`] bytes of `input` and returns how many were consumed and
+    /// the bytes decoded from them (possibly none). Call again with the rest. (Allocates its
+    /// output; [`Gunzip::decode_into`] writes into a buffer of the caller's.)
+    pub fn step(&mut self, input: &[u8]) -> Result<(usize, Vec<u8>), Error> {
+        let input = &input[..input.len().min(GUNZIP_STEP)];
+        let mut out = Vec::new();
+        let mut fed = 0;
+        loop {
+            let at = out.len();
+            out.resize(at + 64 * 1024, 0);
+            let (n, wrote) = self.decode_into(&input[fed..], &mut out[at..])?;
+            out.truncate(at + wrote);
+            fed += n;
+            if n == 0 && wrote == 0 {
+                return Ok((fed, out));
+            }
+        }
     }
 
     /// The end of the input: what the decoder still holds, or an error if the stream is cut.
-    pub fn finish(self) -> Result<Vec<u8>, Error> {
-        self.decoder.finish().map_err(body_error)
+    pub fn finish(mut self) -> Result<Vec<u8>, Error> {
+        let (_, out) = self.step(&[])?;
+        self.check_end()?;
+        Ok(out)
     }
 }
 
@@ -159,6 +351,7 @@ pub fn body_error(e: impl std::fmt::Display) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn urls_must_be_https_unless_loopback() {
@@ -190,6 +383,75 @@ mod tests {
         assert_eq!(Decoding::for_response(true, &h).unwrap(), Decoding::Gzip);
         h.insert(http::header::CONTENT_ENCODING, "br".parse().unwrap());
         assert!(Decoding::for_response(true, &h).is_err());
+    }
+
+    /// Decodes all of `gz` through `decode_into` with input cut into `feed`-byte pieces and an
+    /// output buffer of `out` bytes.
+    fn decode_all(gz: &[u8], feed: usize, out: usize) -> Result<Vec<u8>, Error> {
+        let mut g = Gunzip::default();
+        let (mut doc, mut buf) = (Vec::new(), vec![0u8; out]);
+        for piece in gz.chunks(feed) {
+            let mut rest = piece;
+            loop {
+                let (fed, wrote) = g.decode_into(rest, &mut buf)?;
+                assert!(wrote <= out);
+                doc.extend_from_slice(&buf[..wrote]);
+                rest = &rest[fed..];
+                if fed == 0 && wrote == 0 {
+                    break;
+                }
+            }
+            assert!(rest.is_empty(), "a call that takes nothing and writes nothing had input left");
+        }
+        loop {
+            let (_, wrote) = g.decode_into(&[], &mut buf)?;
+            if wrote == 0 {
+                break;
+            }
+            doc.extend_from_slice(&buf[..wrote]);
+        }
+        g.check_end().map(|()| doc)
+    }
+
+    #[test]
+    fn gunzip_into_the_callers_buffer_whatever_the_pieces() {
+        use flate2::{Compression, GzBuilder};
+        let doc: Vec<u8> =
+            (0..200_000u32).flat_map(|i| format!("{i},{},row\n", i * 7 % 13).into_bytes()).collect();
+        // Two members, the second with every optional header field but the header CRC.
+        let mut gz = {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), Compression::fast());
+            e.write_all(&doc[..1000]).unwrap();
+            e.finish().unwrap()
+        };
+        let mut e = GzBuilder::new()
+            .filename("report.csv")
+            .comment("a comment")
+            .extra(vec![1, 2, 3, 4])
+            .write(Vec::new(), Compression::default());
+        e.write_all(&doc[1000..]).unwrap();
+        gz.extend(e.finish().unwrap());
+        for (feed, out) in [(1, 7), (3, 1), (1024, 64 * 1024), (gz.len(), 1 << 20), (17, 4096)] {
+            assert_eq!(decode_all(&gz, feed, out).unwrap(), doc, "feed {feed}, out {out}");
+        }
+        // A header CRC (FHCRC) is skipped.
+        let mut hcrc = gz[..10].to_vec();
+        hcrc[3] |= FHCRC;
+        hcrc.extend([0xaa, 0xbb]);
+        hcrc.extend(&gz[10..]);
+        assert_eq!(decode_all(&hcrc, 5, 100).unwrap(), doc);
+        // A flipped byte in the data or the trailer, a cut stream, trailing garbage, not gzip,
+        // nothing at all: each an error, none a panic.
+        let mut corrupt = gz.clone();
+        let at = corrupt.len() - 6;
+        corrupt[at] ^= 0x40;
+        assert!(decode_all(&corrupt, 64, 64).unwrap_err().to_string().contains("corrupt"));
+        assert!(decode_all(&gz[..gz.len() - 3], 64, 64).unwrap_err().to_string().contains("cut short"));
+        let mut trailing = gz.clone();
+        trailing.extend(b"junk");
+        assert!(decode_all(&trailing, 64, 64).unwrap_err().to_string().contains("after the end"));
+        assert!(decode_all(b"plain text, not gzip", 64, 64).unwrap_err().to_string().contains("not gzip"));
+        assert!(decode_all(b"", 64, 64).unwrap_err().to_string().contains("empty"));
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //! | `CompleteRefresh` | `Done` | stores the token (or the failure), ends the lease, wakes waiters | the same; the token expires with itself |
 //! | `AbandonRefresh` | `Done` | ends the lease so a waiter leads | deletes the lease if still ours |
 //! | `InvalidateToken` | `Done` | drops the token if it is still the one that failed | compare-and-delete |
-//! | `Reserve` | `Wait(d)` | books a bucket slot (GCRA), `d` before sending | the same on the store's clock |
+//! | `Reserve` | `Reserved(r)` | books a bucket slot (GCRA), `r.wait` before sending | the same on the store's clock |
+//! | `Recheck` | `Kept` or `Reserved(r)` | before sending on a booking: it stands, or the rate changed and this is a new one | the same |
 //! | `ObserveRate` | `Done` | adopts `x-amzn-RateLimit-Limit` | the same for every process |
 //! | `Throttled` | `Done` | a 429 empties the bucket | the same for every process |
 //! | `ForgetClient` | `Done` | drops every token of an application (secret rotation) | the same |
@@ -29,7 +30,7 @@ use crate::engine::Now;
 use crate::error::Error;
 use crate::lwa::AccessToken;
 use crate::operation::UsagePlan;
-use crate::pacer::{BucketKey, MemoryBuckets};
+use crate::pacer::{BucketKey, MemoryBuckets, Reservation};
 use crate::token::{FlightId, MemoryTokens, TokenDecision};
 
 /// One read or write of shared state, for the driver to run against its store.
@@ -75,6 +76,16 @@ pub enum StoreOp {
         /// The operation's default plan.
         plan: Option<UsagePlan>,
     },
+    /// Before sending on a booking made with `revision` (see [`crate::pacer`]): does it stand,
+    /// or did the bucket's rate change, so that the call books again?
+    Recheck {
+        /// Which bucket.
+        bucket: BucketKey,
+        /// The operation's default plan.
+        plan: Option<UsagePlan>,
+        /// The booking's [`Reservation::revision`].
+        revision: u64,
+    },
     /// Amazon said which rate it applies (`x-amzn-RateLimit-Limit`).
     ObserveRate {
         /// Which bucket.
@@ -107,6 +118,7 @@ impl StoreOp {
             StoreOp::AbandonRefresh { .. } => "abandon-refresh",
             StoreOp::InvalidateToken { .. } => "invalidate-token",
             StoreOp::Reserve { .. } => "reserve",
+            StoreOp::Recheck { .. } => "recheck",
             StoreOp::ObserveRate { .. } => "observe-rate",
             StoreOp::Throttled { .. } => "throttled",
             StoreOp::ForgetClient { .. } => "forget-client",
@@ -120,8 +132,10 @@ impl StoreOp {
 pub enum StoreReply {
     /// For [`StoreOp::AcquireToken`].
     Token(TokenDecision),
-    /// For [`StoreOp::Reserve`]: wait this long before sending.
-    Wait(Duration),
+    /// For [`StoreOp::Reserve`], and [`StoreOp::Recheck`] of a voided booking: a booked slot.
+    Reserved(Reservation),
+    /// For [`StoreOp::Recheck`]: the booking stands.
+    Kept,
     /// For every other step.
     Done,
 }
@@ -156,7 +170,13 @@ impl MemoryStore {
                 StoreReply::Done
             }
             StoreOp::Reserve { bucket, plan } => {
-                StoreReply::Wait(self.buckets.reserve(&bucket, plan, now.instant))
+                StoreReply::Reserved(self.buckets.reserve(&bucket, plan, now.instant))
+            }
+            StoreOp::Recheck { bucket, plan, revision } => {
+                match self.buckets.recheck(&bucket, plan, revision, now.instant) {
+                    Some(r) => StoreReply::Reserved(r),
+                    None => StoreReply::Kept,
+                }
             }
             StoreOp::ObserveRate { bucket, plan, rate } => {
                 self.buckets.observe_rate(&bucket, plan, rate, now.instant);

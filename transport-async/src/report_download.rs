@@ -3,7 +3,7 @@
 use amazon_business_core::download::{self, body_error, Decoding, Gunzip};
 use amazon_business_core::error::{Error, TransportError, TransportErrorKind};
 use amazon_business_core::Config;
-use bytes::{Buf, Bytes};
+use bytes::{Buf, Bytes, BytesMut};
 use futures_core::Stream;
 use http_body_util::BodyExt;
 
@@ -14,21 +14,49 @@ struct Download {
     gunzip: Option<Gunzip>,
     /// Compressed bytes received but not yet fed to the decoder.
     pending: Bytes,
+    /// The body has ended (the decoder may still hold output).
+    ended: bool,
+    /// Where chunks are decoded into; each chunk handed out is split off it, not copied.
+    out: BytesMut,
     idle: std::time::Duration,
 }
 
+/// The size of the decoded chunks a compressed document is handed out in.
+const CHUNK: usize = 64 * 1024;
+
 impl Download {
+    /// Decodes what is pending into the next chunk: `Some` chunk, or `None` when the decoder
+    /// needs more input (or, after the body ended, is done).
+    fn decode(&mut self) -> Result<Option<Bytes>, Error> {
+        let Some(g) = self.gunzip.as_mut() else { return Ok(None) };
+        loop {
+            self.out.resize(CHUNK, 0);
+            let (fed, wrote) = g.decode_into(&self.pending, &mut self.out)?;
+            self.pending.advance(fed);
+            if wrote > 0 {
+                return Ok(Some(self.out.split_to(wrote).freeze()));
+            }
+            if self.pending.is_empty() {
+                if self.ended {
+                    let done = self.gunzip.take().map(|g| g.check_end());
+                    done.transpose()?;
+                }
+                return Ok(None);
+            }
+            if fed == 0 {
+                return Err(body_error("the gzip decoder made no progress"));
+            }
+        }
+    }
+
     /// The next chunk of the document, or `None` at its end.
     async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
         loop {
-            if let Some(g) = self.gunzip.as_mut() {
-                while !self.pending.is_empty() {
-                    let (fed, out) = g.step(&self.pending)?;
-                    self.pending.advance(fed);
-                    if !out.is_empty() {
-                        return Ok(Some(Bytes::from(out)));
-                    }
-                }
+            if let Some(chunk) = self.decode()? {
+                return Ok(Some(chunk));
+            }
+            if self.ended {
+                return Ok(None);
             }
             let frame = tokio::time::timeout(self.idle, self.body.frame()).await.map_err(|_| {
                 Error::Transport(TransportError::new(
@@ -37,14 +65,7 @@ impl Download {
                 ))
             })?;
             match frame {
-                None => {
-                    // The end: flush what the decoder still holds.
-                    return match self.gunzip.take().map(Gunzip::finish) {
-                        Some(Ok(rest)) if !rest.is_empty() => Ok(Some(Bytes::from(rest))),
-                        Some(Err(e)) => Err(e),
-                        _ => Ok(None),
-                    };
-                }
+                None => self.ended = true,
                 Some(Err(e)) => return Err(body_error(e)),
                 Some(Ok(frame)) => {
                     let Ok(data) = frame.into_data() else { continue };
@@ -88,6 +109,8 @@ pub(crate) async fn open(
         body,
         gunzip: (decoding == Decoding::Gzip).then(Gunzip::default),
         pending: Bytes::new(),
+        ended: false,
+        out: BytesMut::new(),
         idle,
     };
     let stream = futures_util::stream::unfold(Some(state), |state| async move {

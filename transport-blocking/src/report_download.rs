@@ -13,15 +13,21 @@ use crate::http1_sender::Http1Sender;
 /// fly.
 pub struct ReportDownload {
     body: Box<dyn Read + Send>,
-    gzip: bool,
+    /// The gzip decoder, until the end of a compressed document (`None` for an uncompressed
+    /// one, and after the end).
     gunzip: Option<Gunzip>,
-    /// Raw bytes read but not yet decoded, and decoded bytes not yet handed out.
+    gzip: bool,
+    /// Compressed bytes read from the body; `raw[raw_at..raw_len]` are not yet decoded.
     raw: Vec<u8>,
     raw_at: usize,
-    out: Vec<u8>,
-    out_at: usize,
+    raw_len: usize,
+    /// The body has ended.
+    eof: bool,
     content_length: Option<u64>,
 }
+
+/// How much of the compressed body is read from the connection at a time.
+const RAW_BUFFER: usize = 64 * 1024;
 
 impl std::fmt::Debug for ReportDownload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -41,38 +47,38 @@ fn io_error(e: Error) -> io::Error {
 }
 
 impl Read for ReportDownload {
+    /// Decodes straight into `buf`: no decoded byte is buffered or copied on the way.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if !self.gzip {
             return self.body.read(buf);
         }
-        loop {
-            if self.out_at < self.out.len() {
-                let n = buf.len().min(self.out.len() - self.out_at);
-                buf[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
-                self.out_at += n;
-                return Ok(n);
-            }
-            if self.raw_at == self.raw.len() {
-                self.raw.resize(16 * 1024, 0);
-                let n = self.body.read(&mut self.raw)?;
-                self.raw.truncate(n);
-                self.raw_at = 0;
-                if n == 0 {
-                    let rest = self.gunzip.take().map(Gunzip::finish).transpose().map_err(io_error)?;
-                    self.out = rest.unwrap_or_default();
-                    self.out_at = 0;
-                    if self.out.is_empty() {
-                        return Ok(0);
-                    }
-                    continue;
-                }
-            }
-            let Some(gunzip) = self.gunzip.as_mut() else { return Ok(0) };
-            let (fed, out) = gunzip.step(&self.raw[self.raw_at..]).map_err(io_error)?;
-            self.raw_at += fed;
-            self.out = out;
-            self.out_at = 0;
+        if buf.is_empty() {
+            return Ok(0);
         }
+        while let Some(gunzip) = self.gunzip.as_mut() {
+            let pending = &self.raw[self.raw_at..self.raw_len];
+            let (fed, wrote) = gunzip.decode_into(pending, buf).map_err(io_error)?;
+            self.raw_at += fed;
+            if wrote > 0 {
+                return Ok(wrote);
+            }
+            if self.raw_at < self.raw_len {
+                if fed == 0 {
+                    return Err(io::Error::other("the gzip decoder made no progress"));
+                }
+                continue;
+            }
+            if self.eof {
+                let done = self.gunzip.take().map(|g| g.check_end());
+                done.transpose().map_err(io_error)?;
+                break;
+            }
+            self.raw.resize(RAW_BUFFER, 0);
+            self.raw_len = self.body.read(&mut self.raw)?;
+            self.raw_at = 0;
+            self.eof = self.raw_len == 0;
+        }
+        Ok(0)
     }
 }
 
@@ -97,8 +103,8 @@ pub(crate) fn open(config: &Config, url: &str, compressed: bool) -> Result<Repor
         gunzip: (decoding == Decoding::Gzip).then(Gunzip::default),
         raw: Vec::new(),
         raw_at: 0,
-        out: Vec::new(),
-        out_at: 0,
+        raw_len: 0,
+        eof: false,
         content_length,
     })
 }

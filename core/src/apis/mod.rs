@@ -187,9 +187,27 @@ mod macros {
                 }
             }
 
+            impl $name {
+                /// Reads the text of a JSON object, as [`from_json`](Self::from_json) reads a
+                /// value: the type field is peeked at first, then the subtype is decoded from
+                /// the text directly (no intermediate `serde_json::Value`, except for an
+                /// unknown subtype, which is kept as one).
+                fn from_text(text: &str) -> Result<Self, serde_json::Error> {
+                    let type_name = $crate::apis::unions::peek_tag(text, $tag)?;
+                    $(
+                        if type_name.eq_ignore_ascii_case($text) {
+                            return $crate::apis::unions::decode_subtype_text(text).map($name::$variant);
+                        }
+                    )*
+                    let _ = type_name;
+                    serde_json::from_str(text).map($name::Unknown)
+                }
+            }
+
             impl<'de> serde::Deserialize<'de> for $name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    $name::from_json(<serde_json::Value as serde::Deserialize>::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+                    let raw = <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+                    $name::from_text(raw.get()).map_err(serde::de::Error::custom)
                 }
             }
         };

@@ -353,9 +353,20 @@ fn pacing_waits_instead_of_sending_into_a_throttle() {
     let (_, seen2, _) = drive(&mut e.call(&op, 1), now, &mut lwa, &mut api);
     let (_, seen3, _) = drive(&mut e.call(&op, 1), now, &mut lwa, &mut api);
     assert!(!seen1.iter().chain(&seen2).any(|s| matches!(s, Seen::Sleep(_))));
+    // The answers announce no rate, so the booking stays provisional: the wait is slept in
+    // slices (25 ms, doubling), each followed by a recheck.
+    assert_eq!(seen3[0], Seen::Sleep(crate::pacer::RECHECK_FIRST));
+    let slept: Duration = seen3
+        .iter()
+        .take_while(|s| !matches!(s, Seen::Api(_)))
+        .map(|s| match s {
+            Seen::Sleep(d) => *d,
+            _ => Duration::ZERO,
+        })
+        .sum();
     assert_eq!(
-        seen3[0],
-        Seen::Sleep(Duration::from_secs(2).div_f64(crate::pacer::PACE_MARGIN)),
+        slept,
+        Duration::from_secs(2).div_f64(crate::pacer::PACE_MARGIN),
         "2 s at the plan's rate, with the pacing margin"
     );
 
@@ -387,6 +398,44 @@ fn the_rate_limit_header_corrects_the_pace() {
         Seen::Sleep(d) => assert!(d < Duration::from_millis(500), "{d:?}"),
         ref other => panic!("{other:?}"),
     }
+}
+
+/// The first calls of a process book at the model's plan before any answer; when an answer
+/// announces a faster rate, a call already waiting rechecks, books again at that rate and
+/// sends at once instead of serving the wait it was first given.
+#[test]
+fn a_call_paced_at_the_plans_rate_moves_up_when_an_answer_teaches_a_faster_one() {
+    let e = engine_with(RetryPolicy::default(), true);
+    let op = Safe { id: "x" };
+    let now = t0();
+    // A first call fetches the token; its answer announces no rate.
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([ok()]);
+    drive(&mut e.call(&op, 1), now, &mut lwa, &mut api).0.unwrap();
+    // Plan 0.5 rps, burst 2: the second call goes now, the third is booked 2 s out.
+    let mut b = e.call(&op, 1);
+    assert!(matches!(step(&mut b, now), Step::Send { target: Target::Api, .. }));
+    let mut c = e.call(&op, 1);
+    let Step::Sleep(first) = step(&mut c, now) else { panic!("the third call waits") };
+    assert_eq!(first, crate::pacer::RECHECK_FIRST, "a provisional wait is slept in slices");
+    // The second call's answer says 20 rps.
+    b.receive(Ok(response(200, &[("x-amzn-RateLimit-Limit", "20")], "{}")), now).unwrap();
+    assert!(matches!(step(&mut b, now), Step::Done(Ok(_))));
+    // The third rechecks after its slice, books again at 20 rps and goes one 20 rps interval
+    // after the answer, not 2 s.
+    let (mut t, mut waited) = (now.after(first), first);
+    loop {
+        match step(&mut c, t) {
+            Step::Sleep(d) => {
+                waited += d;
+                t = t.after(d);
+            }
+            Step::Send { target: Target::Api, .. } => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    let interval = Duration::from_millis(50).div_f64(crate::pacer::PACE_MARGIN);
+    assert!(waited.abs_diff(interval) < Duration::from_millis(1), "waited {waited:?}, not {interval:?}");
 }
 
 #[test]
@@ -692,7 +741,10 @@ fn reporting_out_of_turn_is_an_error_and_changes_nothing() {
     // Nor was a store step asked for... the first poll asks for one.
     let Step::Store(acquire) = call.poll(now) else { panic!() };
     assert!(call.receive(ok(), now).is_err(), "a response while a store reply is awaited");
-    assert!(call.receive_store(StoreReply::Wait(Duration::ZERO), now).is_err(), "the wrong reply");
+    assert!(
+        call.receive_store(StoreReply::Reserved(crate::pacer::Reservation::NOW), now).is_err(),
+        "the wrong reply"
+    );
     // The right reply still works: the misuses changed nothing.
     call.receive_store(e.store().run(acquire, now), now).unwrap();
     assert!(matches!(step(&mut call, now), Step::Send { target: Target::Lwa, .. }));

@@ -19,7 +19,7 @@
 //! | `<prefix>{tag}:flight` | counter of refresh ids | 24 h after the last refresh |
 //! | `<prefix>{tag}:gen` | counter bumped by every end of a refresh | 24 h after the last |
 //! | `<prefix>{tag}:fail` | `<flight>\|<kind of failure>` (no message, no secret) | 10 s |
-//! | `<prefix>{tag}:bucket:<operationId>` | hash: `tat` (µs, Redis clock), `rate` (learned) | 1 h after the last use |
+//! | `<prefix>{tag}:bucket:<operationId>` | hash: `tat` (µs, Redis clock), `rate` (learned), `rev` (rate changes) | 1 h after the last use |
 
 use std::fmt;
 use std::future::Future;
@@ -34,6 +34,7 @@ use crate::engine::Now;
 use crate::error::{ConfigError, Error, LwaError, LwaErrorCode, TransportError, TransportErrorKind};
 use crate::lwa::AccessToken;
 use crate::operation::UsagePlan;
+use crate::pacer::Reservation;
 use crate::secret::Secret;
 use crate::token::{FlightId, TokenDecision, REFRESH_SKEW};
 
@@ -181,15 +182,16 @@ macro_rules! pace_margin {
     };
 }
 
-/// `Reserve`. KEYS: bucket. ARGV: plan rate (or empty), plan burst. Books the next slot and
-/// answers how many microseconds to wait before sending.
-pub const RESERVE: Script = Script {
-    name: "reserve",
-    source: concat!(
-        gcra_prelude!(),
+/// Books the next slot (the body of `Reserve`, and of `Recheck` when the booking was voided):
+/// answers `{µs to wait, revision, 1 if provisional else 0}`.
+macro_rules! gcra_book {
+    () => {
         r#"
+local rev = tonumber(redis.call('HGET', KEYS[1], 'rev')) or 0
+local provisional = 1
+if learned then provisional = 0 end
 local rate, b = effective()
-if not rate or rate <= 0 then return 0 end
+if not rate or rate <= 0 then return {0, rev, provisional} end
 local interval = 1000000 / (rate * margin)
 local tolerance = interval * (math.max(b, 1) - 1)
 local t = tat or now
@@ -197,26 +199,51 @@ if t < now then t = now end
 local allowed = t - tolerance
 if allowed < now then allowed = now end
 keep(t + interval)
-return math.floor(allowed - now)
+return {math.floor(allowed - now), rev, provisional}
 "#
+    };
+}
+
+/// `Reserve`. KEYS: bucket. ARGV: plan rate (or empty), plan burst. Books the next slot and
+/// answers `{µs to wait, the bucket's revision, 1 if the rate is still the plan's}`.
+pub const RESERVE: Script = Script { name: "reserve", source: concat!(gcra_prelude!(), gcra_book!()) };
+
+/// `Recheck`. KEYS: bucket. ARGV: plan rate (or empty), plan burst, the booking's revision.
+/// Answers -1 while the booking stands; once the bucket's rate changed, books again and
+/// answers as `Reserve`.
+pub const RECHECK: Script = Script {
+    name: "recheck",
+    source: concat!(
+        gcra_prelude!(),
+        r#"
+if (redis.call('HGET', KEYS[1], 'rev') or '0') == ARGV[3] then return -1 end
+"#,
+        gcra_book!()
     ),
 };
 
 /// `ObserveRate`. KEYS: bucket. ARGV: plan rate (or empty), plan burst, the rate Amazon
-/// reported. Stores the rate for every process and rescales the booked backlog to it.
+/// reported. Stores the rate for every process; when it changes the rate in force, moves the
+/// revision on (voiding the bookings not yet reached, whose callers book again), and rescales
+/// the requests already let through to the new rate.
 pub const OBSERVE_RATE: Script = Script {
     name: "observe-rate",
     source: concat!(
         gcra_prelude!(),
         r#"
 local new = tonumber(ARGV[3])
-local old = effective()
+local old, ob = effective()
 redis.call('HSET', KEYS[1], 'rate', ARGV[3])
-if old and old ~= new and tat and tat > now then
-  keep(now + (tat - now) * old / new)
-else
-  redis.call('PEXPIRE', KEYS[1], 3600000)
+if old ~= new then
+  redis.call('HINCRBY', KEYS[1], 'rev', 1)
+  if old and old > 0 and tat and tat > now then
+    local horizon = now + (1000000 / (old * margin)) * math.max(ob or 1, 1)
+    local kept = tat
+    if kept > horizon then kept = horizon end
+    keep(now + (kept - now) * old / new)
+  end
 end
+redis.call('PEXPIRE', KEYS[1], 3600000)
 return 1
 "#
     ),
@@ -262,12 +289,13 @@ return deleted
 };
 
 /// Every script, for a transport that loads them up front.
-pub const SCRIPTS: [&Script; 8] = [
+pub const SCRIPTS: [&Script; 9] = [
     &ACQUIRE_TOKEN,
     &COMPLETE_REFRESH,
     &ABANDON_REFRESH,
     &INVALIDATE_TOKEN,
     &RESERVE,
+    &RECHECK,
     &OBSERVE_RATE,
     &THROTTLED,
     &FORGET_CLIENT,
@@ -386,6 +414,19 @@ fn flight_arg(flight: FlightId) -> String {
     }
 }
 
+/// Bucket revisions read from Redis carry this bit, so that a booking made on Redis never
+/// passes for one of the in-process store (or the other way round) after a fallback.
+const REDIS_REVISION: u64 = 1 << 62;
+
+fn revision_arg(revision: u64) -> String {
+    if revision & REDIS_REVISION != 0 {
+        (revision & !REDIS_REVISION).to_string()
+    } else {
+        // A booking of the in-process store (made while Redis was down): never a Redis one.
+        format!("m{revision}")
+    }
+}
+
 fn unix_ms(t: SystemTime) -> u128 {
     t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis())
 }
@@ -485,6 +526,15 @@ pub fn command(op: &StoreOp, prefix: &str, now: Now) -> RedisCommand {
             keys: vec![k(&bucket.credential, &format!("bucket:{}", bucket.operation))],
             args: plan_args(*plan),
         },
+        StoreOp::Recheck { bucket, plan, revision } => {
+            let mut args = plan_args(*plan);
+            args.push(s(revision_arg(*revision)));
+            RedisCommand {
+                script: &RECHECK,
+                keys: vec![k(&bucket.credential, &format!("bucket:{}", bucket.operation))],
+                args,
+            }
+        }
         StoreOp::ObserveRate { bucket, plan, rate } => {
             let mut args = plan_args(*plan);
             args.push(s(rate.to_string()));
@@ -556,8 +606,20 @@ pub fn read_reply(op: &StoreOp, value: RedisValue) -> Result<StoreReply, RedisEr
             };
             Ok(StoreReply::Token(decision))
         }
-        StoreOp::Reserve { .. } => match value {
-            RedisValue::Int(us) if us >= 0 => Ok(StoreReply::Wait(Duration::from_micros(us as u64))),
+        StoreOp::Reserve { .. } | StoreOp::Recheck { .. } => match &value {
+            RedisValue::Int(-1) if matches!(op, StoreOp::Recheck { .. }) => Ok(StoreReply::Kept),
+            RedisValue::Array(items) => match (items.first(), items.get(1), items.get(2), items.len()) {
+                (Some(RedisValue::Int(us)), Some(RedisValue::Int(rev)), Some(RedisValue::Int(p)), 3)
+                    if *us >= 0 && *rev >= 0 && (*p == 0 || *p == 1) =>
+                {
+                    Ok(StoreReply::Reserved(Reservation {
+                        wait: Duration::from_micros(*us as u64),
+                        revision: (*rev as u64 & !REDIS_REVISION) | REDIS_REVISION,
+                        provisional: *p == 1,
+                    }))
+                }
+                _ => Err(bad()),
+            },
             _ => Err(bad()),
         },
         _ => match value {
@@ -578,6 +640,9 @@ pub fn fallback(op: StoreOp, share: u32) -> StoreOp {
     };
     match op {
         StoreOp::Reserve { bucket, plan } => StoreOp::Reserve { bucket, plan: scale(plan) },
+        StoreOp::Recheck { bucket, plan, revision } => {
+            StoreOp::Recheck { bucket, plan: scale(plan), revision }
+        }
         StoreOp::ObserveRate { bucket, plan, rate } => {
             StoreOp::ObserveRate { bucket, plan: scale(plan), rate: rate / f64::from(share) }
         }

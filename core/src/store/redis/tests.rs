@@ -164,11 +164,23 @@ fn malformed_answers_are_errors_naming_redis() {
         assert!(err.contains(op.name()), "{err}");
         assert!(!err.contains("secret"), "{err}");
     }
-    let ok = read_reply(
-        &StoreOp::Reserve { bucket: BucketKey { credential: k, operation: "x" }, plan: None },
-        RedisValue::Int(1500),
-    );
-    assert!(matches!(ok, Ok(StoreReply::Wait(d)) if d == Duration::from_micros(1500)));
+    let bucket = BucketKey { credential: k, operation: "x" };
+    let ints = |v: [i64; 3]| RedisValue::Array(v.map(RedisValue::Int).to_vec());
+    let ok = read_reply(&StoreOp::Reserve { bucket: bucket.clone(), plan: None }, ints([1500, 3, 1]));
+    let Ok(StoreReply::Reserved(r)) = ok else { panic!("{ok:?}") };
+    assert_eq!((r.wait, r.provisional), (Duration::from_micros(1500), true));
+    // A Redis revision never equals an in-process one, and goes back to Redis as it came.
+    assert_eq!(r.revision & !REDIS_REVISION, 3);
+    assert_ne!(r.revision, 3);
+    let recheck = StoreOp::Recheck { bucket: bucket.clone(), plan: None, revision: r.revision };
+    assert_eq!(command(&recheck, DEFAULT_PREFIX, now()).args[2], b"3");
+    let local = StoreOp::Recheck { bucket, plan: None, revision: 3 };
+    assert_eq!(command(&local, DEFAULT_PREFIX, now()).args[2], b"m3");
+    assert!(matches!(read_reply(&recheck, RedisValue::Int(-1)), Ok(StoreReply::Kept)));
+    assert!(matches!(read_reply(&recheck, ints([0, 4, 0])), Ok(StoreReply::Reserved(r)) if !r.provisional));
+    for bad in [RedisValue::Int(1500), ints([-5, 1, 0]), ints([5, 1, 2]), RedisValue::Array(vec![])] {
+        assert!(read_reply(&recheck, bad.clone()).is_err(), "{bad:?}");
+    }
 }
 
 #[test]
@@ -262,7 +274,7 @@ fn a_failing_redis_falls_back_and_is_skipped_until_retry() {
     let junk = |_: RedisCommand| std::future::ready(Ok(RedisValue::Status("OK".into())));
     let bucket = BucketKey { credential: k.clone(), operation: "getCart" };
     let reply = ready_now(store.run(&memory, StoreOp::Reserve { bucket, plan: None }, later, junk));
-    assert!(matches!(reply, StoreReply::Wait(d) if d.is_zero()));
+    assert!(matches!(reply, StoreReply::Reserved(r) if r.wait.is_zero()));
     assert!(store.is_down());
 }
 
