@@ -67,7 +67,7 @@ pub mod onboarding;
 #[cfg(feature = "redis")]
 mod redis_store;
 #[cfg(feature = "redis")]
-pub use redis_store::RedisStore;
+pub use redis_store::{RedisStateStore, RedisStore};
 #[cfg(feature = "tokio")]
 mod report_download;
 #[cfg(feature = "tokio")]
@@ -347,29 +347,6 @@ impl Client {
             redis: std::sync::OnceLock::new(),
         };
         Client { engine, inner: Arc::new(inner) }
-    }
-
-    /// A client over hyper on tokio whose tokens and pacing buckets are shared, through the
-    /// Redis at `url`, with every process configured alike (feature `redis`): one token
-    /// exchange per customer per hour for the whole fleet, one usage plan paced fleet-wide.
-    /// See the README's "Fleet scale" section.
-    #[cfg(feature = "redis")]
-    pub fn with_redis(config: Config, url: &str) -> Result<Client, Error> {
-        Client::new(config)?.shared_store(RedisStore::open(url)?)
-    }
-
-    /// This client (and its clones) with its store steps run on `store` (feature `redis`, on
-    /// the current tokio runtime), falling back to the in-process store while Redis fails.
-    /// Set it once, before the first call.
-    #[cfg(feature = "redis")]
-    pub fn shared_store(self, store: RedisStore) -> Result<Client, Error> {
-        self.inner.redis.set(store).map_err(|_| {
-            Error::Config(error::ConfigError::new(
-                "shared_store",
-                "this client already has a shared store; set it once, right after building the client",
-            ))
-        })?;
-        Ok(self)
     }
 
     /// Sends one operation and returns its output, with token exchanges, retries and pacing

@@ -68,7 +68,7 @@ mod redis_store;
 mod report_download;
 pub use http1_sender::{Http1Sender, MAX_RESPONSE_BODY};
 #[cfg(feature = "redis")]
-pub use redis_store::RedisStore;
+pub use redis_store::{RedisStateStore, RedisStore};
 pub use report_download::ReportDownload;
 
 /// Sends one HTTP request and returns the whole response. Implement it (or pass a closure) to
@@ -259,29 +259,6 @@ impl Client {
             redis: std::sync::OnceLock::new(),
         };
         Client { engine, inner: Arc::new(inner) }
-    }
-
-    /// A client over the default sender whose tokens and pacing buckets are shared, through
-    /// the Redis at `url`, with every process configured alike (feature `redis`): one token
-    /// exchange per customer per hour for the whole fleet, one usage plan paced fleet-wide.
-    /// See the README's "Fleet scale" section.
-    #[cfg(feature = "redis")]
-    pub fn with_redis(config: Config, url: &str) -> Result<Client, Error> {
-        Client::new(config)?.shared_store(RedisStore::open(url)?)
-    }
-
-    /// This client (and its clones) with its store steps run on `store` (feature `redis`),
-    /// falling back to the in-process store while Redis fails. Set it once, before the first
-    /// call.
-    #[cfg(feature = "redis")]
-    pub fn shared_store(self, store: RedisStore) -> Result<Client, Error> {
-        self.inner.redis.set(store).map_err(|_| {
-            Error::Config(error::ConfigError::new(
-                "shared_store",
-                "this client already has a shared store; set it once, right after building the client",
-            ))
-        })?;
-        Ok(self)
     }
 
     /// Sends one operation and returns its output, with token exchanges, retries and pacing
