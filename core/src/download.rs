@@ -148,6 +148,77 @@ impl Gunzip {
     }
 }
 
+/// A document body decoded as it arrives, for a transport's download loop: [`Decoder::pull`]
+/// the document until it answers `None`, then [`Decoder::push`] what the network gives next
+/// (or [`Decoder::end`] at the end of the body; `None` after the end means the document is
+/// whole). Memory stays bounded: gzip is fed [`GUNZIP_STEP`] bytes at a time.
+#[derive(Debug)]
+pub struct Decoder {
+    gunzip: Option<Gunzip>,
+    identity: bool,
+    /// Raw bytes received, decoded up to `at`.
+    input: Vec<u8>,
+    at: usize,
+    ended: bool,
+}
+
+impl Decoder {
+    /// A decoder for a body of this [`Decoding`].
+    pub fn new(decoding: Decoding) -> Self {
+        let identity = decoding == Decoding::Identity;
+        Decoder {
+            gunzip: (!identity).then(Gunzip::default),
+            identity,
+            input: Vec::new(),
+            at: 0,
+            ended: false,
+        }
+    }
+
+    /// True when the body is the document (a transport may hand it through untouched).
+    pub fn is_identity(&self) -> bool {
+        self.identity
+    }
+
+    /// True once [`Decoder::end`] was called.
+    pub fn is_ended(&self) -> bool {
+        self.ended
+    }
+
+    /// Feeds raw bytes of the body.
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.input.drain(..self.at);
+        self.input.extend_from_slice(chunk);
+        self.at = 0;
+    }
+
+    /// The body ended: what the decoder still holds comes out of the next pulls.
+    pub fn end(&mut self) {
+        self.ended = true;
+    }
+
+    /// The next piece of the document, or `None` when it needs more input (or, after the
+    /// end, when the document is whole). A cut or corrupt gzip stream is an error.
+    pub fn pull(&mut self) -> Result<Option<Vec<u8>>, Error> {
+        while self.at < self.input.len() {
+            let Some(g) = self.gunzip.as_mut() else {
+                let mut out = std::mem::take(&mut self.input);
+                out.drain(..std::mem::take(&mut self.at));
+                return Ok(Some(out));
+            };
+            let (fed, out) = g.step(&self.input[self.at..])?;
+            self.at += fed;
+            if !out.is_empty() {
+                return Ok(Some(out));
+            }
+        }
+        match self.gunzip.take_if(|_| self.ended).map(Gunzip::finish).transpose()? {
+            Some(rest) if !rest.is_empty() => Ok(Some(rest)),
+            _ => Ok(None),
+        }
+    }
+}
+
 /// A failure while reading a document's body.
 pub fn body_error(e: impl std::fmt::Display) -> Error {
     Error::Transport(crate::error::TransportError::new(
@@ -214,5 +285,35 @@ mod tests {
         let mut cut = Gunzip::default();
         let _ = cut.step(&gz[..100]).unwrap();
         assert!(cut.finish().is_err(), "a cut stream is an error");
+    }
+
+    #[test]
+    fn the_decoder_hands_out_the_document_as_it_arrives() {
+        use flate2::{write::GzEncoder, Compression};
+        let doc: Vec<u8> = (0..200_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+        enc.write_all(&doc).unwrap();
+        let gz = enc.finish().unwrap();
+        for (decoding, body) in [(Decoding::Gzip, &gz), (Decoding::Identity, &doc)] {
+            let mut d = Decoder::new(decoding);
+            assert_eq!(d.is_identity(), decoding == Decoding::Identity);
+            let (mut out, mut chunks) = (Vec::new(), body.chunks(3000));
+            loop {
+                match d.pull().unwrap() {
+                    Some(piece) => out.extend_from_slice(&piece),
+                    None if d.is_ended() => break,
+                    None => match chunks.next() {
+                        Some(c) => d.push(c),
+                        None => d.end(),
+                    },
+                }
+            }
+            assert_eq!(out, doc, "{decoding:?}");
+        }
+        let mut cut = Decoder::new(Decoding::Gzip);
+        cut.push(&gz[..gz.len() / 2]);
+        while cut.pull().unwrap().is_some() {}
+        cut.end();
+        assert!(cut.pull().is_err(), "a cut stream is an error");
     }
 }

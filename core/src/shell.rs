@@ -5,13 +5,15 @@
 /// Generates, in a transport crate, the `Request<'c, O>` type (an operation bound to a
 /// client), `Client::from_env` (under the attributes given, e.g. a `cfg` for the default
 /// sender's feature) and the engine-only `Client` methods. `from_env` reads variables through
-/// an `env_var(&str) -> Option<String>` function of the transport (core reads no environment). It expects a `Client` struct with an
+/// an `env_var(&str) -> Option<String>` function of the transport (core reads no environment),
+/// and the clocks through its `now() -> Now`. `[async] [.await]` (or `[] []`) make the methods
+/// that send async or blocking. It expects a `Client` struct with an
 /// `engine: Engine` field and an `inner: Arc<_>` field in scope where it is invoked; with the
 /// transport's `redis` feature, `inner.redis: OnceLock<RedisStore>` and `Client::new` too.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! client_shell {
-    ($(#[$default:meta])*) => {
+    ($(#[$default:meta])* ; [$($async:tt)*] [$($aw:tt)*]) => {
         $(#[$default])*
         impl Client {
             /// A client over the default sender, configured from `AB_*` environment variables
@@ -100,6 +102,44 @@ macro_rules! client_shell {
                 Ok(self)
             }
 
+            /// Completes onboarding: exchanges the authorization code Amazon's redirect
+            /// carried (see [`onboarding::read_redirect`]($crate::onboarding::read_redirect))
+            /// for the customer's tokens. The answer's `refresh_token` is the customer's; use it
+            /// with [`Client::with_refresh_token`]. Codes are single-use and live five minutes,
+            /// so this is sent once and never retried.
+            pub $($async)* fn exchange_authorization_code(
+                &self,
+                code: &$crate::Secret,
+                redirect_uri: &str,
+            ) -> Result<$crate::lwa::TokenResponse, $crate::Error> {
+                let request = self.engine.authorization_code_request(code, redirect_uri);
+                let outcome = self.inner.sender.send(request)$($aw)*;
+                self.engine.authorization_code_outcome(code, outcome, now().wall)
+            }
+
+            /// Makes one harmless read per Amazon Business role with this client's customer
+            /// token and reports role → granted / missing (403, with the fix) / other error.
+            /// See [`onboarding::access`]($crate::onboarding::access).
+            pub $($async)* fn check_access(&self) -> $crate::onboarding::access::AccessReport {
+                use $crate::onboarding::access::ProbeCall;
+                let mut report = $crate::onboarding::access::AccessReport::default();
+                for probe in $crate::onboarding::access::access_probes(self.config().marketplace().country()) {
+                    let outcome = match &probe.call {
+                        None => None,
+                        Some(ProbeCall::SearchProducts(op)) => Some(self.send(op.as_ref())$($aw)*.map(drop)),
+                        Some(ProbeCall::GetOrderReports(op)) => Some(self.send(op)$($aw)*.map(drop)),
+                        Some(ProbeCall::GetTransactions(op)) => Some(self.send(op)$($aw)*.map(drop)),
+                        Some(ProbeCall::ListCarts(op)) => Some(self.send(op)$($aw)*.map(drop)),
+                        Some(_) => Some(Err($crate::Error::Config($crate::error::ConfigError::new(
+                            "access_check",
+                            "this client does not know the probe",
+                        )))),
+                    };
+                    report.record(&probe, outcome);
+                }
+                report
+            }
+
             /// Swaps in a new client secret and drops the cached tokens of every customer of
             /// the application, in this process and in a shared store; see
             /// [`Engine::rotate_client_secret`]($crate::Engine::rotate_client_secret).
@@ -119,12 +159,14 @@ macro_rules! client_shell {
 
 /// Generates, in a transport crate's `onboarding` module, the `Onboarder` type (an
 /// [`OnboardingClient`](crate::onboarding::OnboardingClient) over the crate's sender) with its
-/// constructors, expecting `HttpSend` and `OnboardingClient` in scope. `$default` names the
-/// constructor over the crate's default sender `$sender`, under the attributes given.
+/// constructors and the exchange and acknowledgement, expecting `HttpSend` and
+/// `OnboardingClient` in scope and the transport's `now() -> Now`. `$default` names the
+/// constructor over the crate's default sender `$sender`, under the attributes given; `[async]
+/// [.await]` (or `[] []`) make the sending methods async or blocking.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! onboarder_shell {
-    ($(#[$m:meta])* $default:ident => $sender:path) => {
+    ($(#[$m:meta])* $default:ident => $sender:path; [$($async:tt)*] [$($aw:tt)*]) => {
         /// Sends an [`OnboardingClient`]'s requests: the application's side of onboarding,
         /// before the customer has a refresh token.
         #[derive(Clone)]
@@ -155,6 +197,25 @@ macro_rules! onboarder_shell {
             /// The protocol side.
             pub fn client(&self) -> &OnboardingClient {
                 &self.client
+            }
+
+            /// Exchanges `code` (once; codes are single-use) for the customer's tokens.
+            pub $($async)* fn exchange(
+                &self,
+                code: &$crate::Secret,
+                redirect_uri: &str,
+            ) -> Result<$crate::onboarding::Onboarded, $crate::onboarding::OnboardingError> {
+                let outcome = self.sender.send(self.client.exchange_request(code, redirect_uri))$($aw)*;
+                self.client.exchange_outcome(code, outcome, now().wall)
+            }
+
+            /// POSTs the App Center acknowledgement for `state`; App Center must answer 2xx.
+            pub $($async)* fn acknowledge(
+                &self,
+                login: &$crate::onboarding::AppCenterLogin,
+                state: &$crate::onboarding::PendingState,
+            ) -> Result<(), $crate::onboarding::OnboardingError> {
+                login.acknowledgement_outcome(self.sender.send(login.acknowledgement(state)?)$($aw)*)
             }
         }
     };

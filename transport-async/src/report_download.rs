@@ -1,9 +1,9 @@
 //! Streaming download of report documents, gunzipped chunk by chunk.
 
-use amazon_business_core::download::{self, body_error, Decoding, Gunzip};
+use amazon_business_core::download::{self, body_error, Decoder, Decoding};
 use amazon_business_core::error::{Error, TransportError, TransportErrorKind};
 use amazon_business_core::Config;
-use bytes::{Buf, Bytes};
+use bytes::Bytes;
 use futures_core::Stream;
 use http_body_util::BodyExt;
 
@@ -11,9 +11,7 @@ use crate::HyperSender;
 
 struct Download {
     body: hyper::body::Incoming,
-    gunzip: Option<Gunzip>,
-    /// Compressed bytes received but not yet fed to the decoder.
-    pending: Bytes,
+    decoder: Decoder,
     idle: std::time::Duration,
 }
 
@@ -21,14 +19,10 @@ impl Download {
     /// The next chunk of the document, or `None` at its end.
     async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
         loop {
-            if let Some(g) = self.gunzip.as_mut() {
-                while !self.pending.is_empty() {
-                    let (fed, out) = g.step(&self.pending)?;
-                    self.pending.advance(fed);
-                    if !out.is_empty() {
-                        return Ok(Some(Bytes::from(out)));
-                    }
-                }
+            if let Some(piece) = self.decoder.pull()? {
+                return Ok(Some(Bytes::from(piece)));
+            } else if self.decoder.is_ended() {
+                return Ok(None);
             }
             let frame = tokio::time::timeout(self.idle, self.body.frame()).await.map_err(|_| {
                 Error::Transport(TransportError::new(
@@ -36,23 +30,11 @@ impl Download {
                     format!("the report document stalled: no data for {:?}", self.idle),
                 ))
             })?;
-            match frame {
-                None => {
-                    // The end: flush what the decoder still holds.
-                    return match self.gunzip.take().map(Gunzip::finish) {
-                        Some(Ok(rest)) if !rest.is_empty() => Ok(Some(Bytes::from(rest))),
-                        Some(Err(e)) => Err(e),
-                        _ => Ok(None),
-                    };
-                }
-                Some(Err(e)) => return Err(body_error(e)),
-                Some(Ok(frame)) => {
-                    let Ok(data) = frame.into_data() else { continue };
-                    if self.gunzip.is_none() {
-                        return Ok(Some(data));
-                    }
-                    self.pending = data;
-                }
+            match frame.transpose().map_err(body_error)?.map(|f| f.into_data()) {
+                None => self.decoder.end(),
+                Some(Ok(data)) if self.decoder.is_identity() => return Ok(Some(data)),
+                Some(Ok(data)) => self.decoder.push(&data),
+                Some(Err(_)) => {}
             }
         }
     }
@@ -83,13 +65,8 @@ pub(crate) async fn open(
         }
         return Err(download::failure(parts.status.as_u16(), &parts.headers, &text));
     }
-    let decoding = Decoding::for_response(compressed, &parts.headers)?;
-    let state = Download {
-        body,
-        gunzip: (decoding == Decoding::Gzip).then(Gunzip::default),
-        pending: Bytes::new(),
-        idle,
-    };
+    let decoder = Decoder::new(Decoding::for_response(compressed, &parts.headers)?);
+    let state = Download { body, decoder, idle };
     let stream = futures_util::stream::unfold(Some(state), |state| async move {
         let mut st = state?;
         match st.next_chunk().await {

@@ -105,7 +105,7 @@ pub use report_download::ReportDownload;
 /// ```
 pub trait HttpSend: Send + Sync {
     /// Sends `request`; network failures are reported as [`TransportError`].
-    fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError>;
+    fn send(&self, request: http::Request<Vec<u8>>) -> HttpOutcome;
 }
 
 impl<F, E> HttpSend for F
@@ -113,7 +113,7 @@ where
     F: Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, E> + Send + Sync,
     E: std::error::Error + Send + Sync + 'static,
 {
-    fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
+    fn send(&self, request: http::Request<Vec<u8>>) -> HttpOutcome {
         self(request).map_err(transport_error)
     }
 }
@@ -190,11 +190,7 @@ pub struct Client {
 /// The blocking [`Driver`]: each step's I/O is done before its future is returned, so the
 /// shared loop's futures are ready at once, except a wait for another thread's token exchange.
 impl Driver for Client {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        _: Target,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+    fn send(&self, request: http::Request<Vec<u8>>, _: Target) -> BoxFuture<'_, HttpOutcome> {
         Box::pin(std::future::ready(self.inner.sender.send(request)))
     }
 
@@ -234,7 +230,7 @@ impl Driver for Client {
     }
 
     fn now(&self) -> Now {
-        Now::new(Instant::now(), SystemTime::now())
+        now()
     }
 }
 
@@ -278,20 +274,6 @@ impl Client {
         Pages { client: self, pager: Pager::new(first).limit(max_pages) }.collect()
     }
 
-    /// Completes onboarding: exchanges the authorization code Amazon's redirect carried (see
-    /// [`onboarding::read_redirect`]) for the customer's tokens. The answer's
-    /// `refresh_token` is the customer's; use it with [`Client::with_refresh_token`]. Codes are
-    /// single-use and live five minutes, so this is sent once and never retried.
-    pub fn exchange_authorization_code(
-        &self,
-        code: &Secret,
-        redirect_uri: &str,
-    ) -> Result<lwa::TokenResponse, Error> {
-        let request = self.engine.authorization_code_request(code, redirect_uri);
-        let outcome = self.inner.sender.send(request);
-        self.engine.authorization_code_outcome(code, outcome, SystemTime::now())
-    }
-
     /// Downloads a report document from the URL `getReportDocument` returned, as a reader that
     /// gunzips when `compressed` (or when the server says `Content-Encoding: gzip`) and holds
     /// only a small buffer in memory. Redirects are not followed; each read may wait at most
@@ -301,12 +283,17 @@ impl Client {
     }
 }
 
+/// Both clocks, read here: core reads none.
+fn now() -> Now {
+    Now::new(Instant::now(), SystemTime::now())
+}
+
 /// Reads one environment variable, for `Client::from_env`.
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-amazon_business_core::client_shell!();
+amazon_business_core::client_shell!(; [] []);
 
 /// Iterator over the pages of a paginated operation; see [`Client::pages`].
 #[derive(Debug)]

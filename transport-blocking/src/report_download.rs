@@ -2,7 +2,7 @@
 
 use std::io::{self, Read};
 
-use amazon_business_core::download::{self, Decoding, Gunzip};
+use amazon_business_core::download::{self, Decoder, Decoding};
 use amazon_business_core::error::Error;
 use amazon_business_core::Config;
 
@@ -13,11 +13,8 @@ use crate::http1_sender::Http1Sender;
 /// fly.
 pub struct ReportDownload {
     body: Box<dyn Read + Send>,
-    gzip: bool,
-    gunzip: Option<Gunzip>,
-    /// Raw bytes read but not yet decoded, and decoded bytes not yet handed out.
-    raw: Vec<u8>,
-    raw_at: usize,
+    decoder: Decoder,
+    /// Decoded bytes not yet handed out.
     out: Vec<u8>,
     out_at: usize,
     content_length: Option<u64>,
@@ -36,13 +33,9 @@ impl ReportDownload {
     }
 }
 
-fn io_error(e: Error) -> io::Error {
-    io::Error::other(e)
-}
-
 impl Read for ReportDownload {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if !self.gzip {
+        if self.decoder.is_identity() {
             return self.body.read(buf);
         }
         loop {
@@ -52,26 +45,17 @@ impl Read for ReportDownload {
                 self.out_at += n;
                 return Ok(n);
             }
-            if self.raw_at == self.raw.len() {
-                self.raw.resize(16 * 1024, 0);
-                let n = self.body.read(&mut self.raw)?;
-                self.raw.truncate(n);
-                self.raw_at = 0;
-                if n == 0 {
-                    let rest = self.gunzip.take().map(Gunzip::finish).transpose().map_err(io_error)?;
-                    self.out = rest.unwrap_or_default();
-                    self.out_at = 0;
-                    if self.out.is_empty() {
-                        return Ok(0);
-                    }
-                    continue;
+            if let Some(piece) = self.decoder.pull().map_err(io::Error::other)? {
+                (self.out, self.out_at) = (piece, 0);
+            } else if self.decoder.is_ended() {
+                return Ok(0);
+            } else {
+                let mut raw = [0u8; 16 * 1024];
+                match self.body.read(&mut raw)? {
+                    0 => self.decoder.end(),
+                    n => self.decoder.push(&raw[..n]),
                 }
             }
-            let Some(gunzip) = self.gunzip.as_mut() else { return Ok(0) };
-            let (fed, out) = gunzip.step(&self.raw[self.raw_at..]).map_err(io_error)?;
-            self.raw_at += fed;
-            self.out = out;
-            self.out_at = 0;
         }
     }
 }
@@ -93,10 +77,7 @@ pub(crate) fn open(config: &Config, url: &str, compressed: bool) -> Result<Repor
         .and_then(|v| v.parse().ok());
     Ok(ReportDownload {
         body: Box::new(body),
-        gzip: decoding == Decoding::Gzip,
-        gunzip: (decoding == Decoding::Gzip).then(Gunzip::default),
-        raw: Vec::new(),
-        raw_at: 0,
+        decoder: Decoder::new(decoding),
         out: Vec::new(),
         out_at: 0,
         content_length,
