@@ -2,18 +2,25 @@
 //! each transport crate by [`client_shell!`](crate::client_shell): the bound-request type and
 //! the `Client` methods that only touch the [`Engine`](crate::Engine).
 
-/// Generates, in a transport crate, the `Request<'c, O>` type (an operation bound to a
+/// Generates, in a transport crate, the `Client` type (documented by `$doc`, over the crate's
+/// `Inner`), the `Request<'c, O>` type (an operation bound to a
 /// client), `Client::from_env` (under the attributes given, e.g. a `cfg` for the default
 /// sender's feature) and the engine-only `Client` methods. `from_env` reads variables through
 /// an `env_var(&str) -> Option<String>` function of the transport (core reads no environment),
 /// and the clocks through its `now() -> Now`. `[async] [.await]` (or `[] []`) make the methods
-/// that send async or blocking. It expects a `Client` struct with an
-/// `engine: Engine` field and an `inner: Arc<_>` field in scope where it is invoked; with the
-/// transport's `redis` feature, `inner.redis: OnceLock<RedisStore>` and `Client::new` too.
+/// that send async or blocking. It expects an `Inner` struct with a `sender` in
+/// scope where it is invoked; with the transport's `redis` feature, `inner.redis: OnceLock<RedisStore>` and `Client::new` too.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! client_shell {
-    ($(#[$default:meta])* ; [$($async:tt)*] [$($aw:tt)*]) => {
+    ($doc:literal; $(#[$default:meta])* ; [$($async:tt)*] [$($aw:tt)*]) => {
+        #[doc = $doc]
+        #[derive(Clone)]
+        pub struct Client {
+            engine: $crate::Engine,
+            inner: std::sync::Arc<Inner>,
+        }
+
         $(#[$default])*
         impl Client {
             /// A client over the default sender, configured from `AB_*` environment variables

@@ -217,14 +217,6 @@ struct Inner {
     redis: std::sync::OnceLock<RedisStore>,
 }
 
-/// An async Amazon Business client. `Clone + Send + Sync` and cheap to clone; clones share the
-/// token cache, the pacer and the connection pool.
-#[derive(Clone)]
-pub struct Client {
-    engine: Engine,
-    inner: Arc<Inner>,
-}
-
 /// The async [`Driver`]: the sender's futures, the timer's sleeps, and the in-process store.
 impl Driver for Client {
     fn now(&self) -> Now {
@@ -386,7 +378,10 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-amazon_business_core::client_shell!(#[cfg(feature = "tokio")]; [async] [.await]);
+amazon_business_core::client_shell!(
+    "An async Amazon Business client. `Clone + Send + Sync` and cheap to clone; clones share \
+     the token cache, the pacer and the connection pool.";
+    #[cfg(feature = "tokio")]; [async] [.await]);
 
 impl<'c, O> Request<'c, O>
 where

@@ -179,14 +179,6 @@ struct Inner {
     redis: std::sync::OnceLock<RedisStore>,
 }
 
-/// A blocking Amazon Business client. Cheap to clone; clones share the token cache, the pacer
-/// and the connection pool, and can be used from many threads at once.
-#[derive(Clone)]
-pub struct Client {
-    engine: Engine,
-    inner: Arc<Inner>,
-}
-
 /// The blocking [`Driver`]: each step's I/O is done before its future is returned, so the
 /// shared loop's futures are ready at once, except a wait for another thread's token exchange.
 impl Driver for Client {
@@ -293,7 +285,10 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-amazon_business_core::client_shell!(; [] []);
+amazon_business_core::client_shell!(
+    "A blocking Amazon Business client. Cheap to clone; clones share the token \
+     cache, the pacer and the connection pool, and can be used from many threads at once.";
+    ; [] []);
 
 /// Iterator over the pages of a paginated operation; see [`Client::pages`].
 #[derive(Debug)]
