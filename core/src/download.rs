@@ -340,6 +340,122 @@ impl Gunzip {
     }
 }
 
+/// A document body decoded as it arrives, for a transport's download loop, written straight
+/// into the caller's buffer: [`Decoder::decode_into`] the document until it writes nothing,
+/// then give it what the network delivers next ([`Decoder::push`] a chunk, or
+/// [`Decoder::refill`] from a reader into the decoder's own input buffer) or [`Decoder::end`]
+/// at the end of the body. Once [`Decoder::is_done`], the document is whole. Memory stays
+/// bounded by the caller's buffer and one input buffer of [`INPUT_BUFFER`] bytes, whatever the
+/// compression ratio.
+#[derive(Debug)]
+pub struct Decoder {
+    gunzip: Option<Gunzip>,
+    identity: bool,
+    /// Raw bytes received: `input[at..len]` are not yet decoded.
+    input: Vec<u8>,
+    at: usize,
+    len: usize,
+    ended: bool,
+    done: bool,
+}
+
+/// How many raw bytes [`Decoder::refill`] reads at a time.
+pub const INPUT_BUFFER: usize = 64 * 1024;
+
+impl Decoder {
+    /// A decoder for a body of this [`Decoding`].
+    pub fn new(decoding: Decoding) -> Self {
+        let identity = decoding == Decoding::Identity;
+        Decoder {
+            gunzip: (!identity).then(Gunzip::default),
+            identity,
+            input: Vec::new(),
+            at: 0,
+            len: 0,
+            ended: false,
+            done: false,
+        }
+    }
+
+    /// True when the body is the document (a transport may hand it through untouched).
+    pub fn is_identity(&self) -> bool {
+        self.identity
+    }
+
+    /// True once the body ended and every byte of the document was written out (a cut or
+    /// corrupt stream is an error from [`Decoder::decode_into`] instead).
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Feeds raw bytes of the body (call when [`Decoder::decode_into`] wrote nothing).
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.input.drain(..self.at);
+        self.input.truncate(self.len - self.at);
+        self.input.extend_from_slice(chunk);
+        (self.at, self.len) = (0, self.input.len());
+    }
+
+    /// Reads the next raw bytes of the body with `read` (which fills the slice it is given and
+    /// answers how many bytes it wrote, 0 at the end of the body) into the decoder's own
+    /// buffer: no copy between the reader and the decoder.
+    pub fn refill<E>(&mut self, read: impl FnOnce(&mut [u8]) -> Result<usize, E>) -> Result<(), E> {
+        self.input.drain(..self.at);
+        self.len -= self.at;
+        self.at = 0;
+        self.input.resize(self.len + INPUT_BUFFER, 0);
+        let n = read(&mut self.input[self.len..])?;
+        self.len += n;
+        if n == 0 {
+            self.ended = true;
+        }
+        Ok(())
+    }
+
+    /// The body ended: what the decoder still holds comes out of the next calls.
+    pub fn end(&mut self) {
+        self.ended = true;
+    }
+
+    /// Decodes what it holds into `out` and answers how many bytes of the document it wrote.
+    /// 0 (with a non-empty `out`) means it needs more of the body, or, once
+    /// [`Decoder::is_done`], that the document is whole. A cut or corrupt gzip stream is an
+    /// error.
+    pub fn decode_into(&mut self, out: &mut [u8]) -> Result<usize, Error> {
+        if out.is_empty() || self.done {
+            return Ok(0);
+        }
+        loop {
+            let pending = &self.input[self.at..self.len];
+            let Some(g) = self.gunzip.as_mut() else {
+                let n = out.len().min(pending.len());
+                out[..n].copy_from_slice(&pending[..n]);
+                self.at += n;
+                self.done = n == 0 && self.ended;
+                return Ok(n);
+            };
+            let (fed, wrote) = g.decode_into(pending, out)?;
+            self.at += fed;
+            if wrote > 0 {
+                return Ok(wrote);
+            }
+            if self.at == self.len {
+                break;
+            }
+            if fed == 0 {
+                return Err(body_error("the gzip decoder made no progress"));
+            }
+        }
+        if self.ended {
+            if let Some(g) = self.gunzip.take() {
+                g.check_end()?;
+            }
+            self.done = true;
+        }
+        Ok(0)
+    }
+}
+
 /// A failure while reading a document's body.
 pub fn body_error(e: impl std::fmt::Display) -> Error {
     Error::Transport(crate::error::TransportError::new(
@@ -476,5 +592,47 @@ mod tests {
         let mut cut = Gunzip::default();
         let _ = cut.step(&gz[..100]).unwrap();
         assert!(cut.finish().is_err(), "a cut stream is an error");
+    }
+
+    #[test]
+    fn the_decoder_writes_the_document_into_the_callers_buffer_as_it_arrives() {
+        use flate2::{write::GzEncoder, Compression};
+        let doc: Vec<u8> = (0..200_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+        enc.write_all(&doc).unwrap();
+        let gz = enc.finish().unwrap();
+        for (decoding, body) in [(Decoding::Gzip, &gz), (Decoding::Identity, &doc)] {
+            for refill in [false, true] {
+                let mut d = Decoder::new(decoding);
+                assert_eq!(d.is_identity(), decoding == Decoding::Identity);
+                let (mut out, mut rest, mut buf) = (Vec::new(), &body[..], [0u8; 777]);
+                while !d.is_done() {
+                    match d.decode_into(&mut buf).unwrap() {
+                        0 if refill => d
+                            .refill(|b: &mut [u8]| {
+                                let n = b.len().min(rest.len()).min(3000);
+                                b[..n].copy_from_slice(&rest[..n]);
+                                rest = &rest[n..];
+                                Ok::<_, ()>(n)
+                            })
+                            .unwrap(),
+                        0 if rest.is_empty() => d.end(),
+                        0 => {
+                            let n = rest.len().min(3000);
+                            d.push(&rest[..n]);
+                            rest = &rest[n..];
+                        }
+                        n => out.extend_from_slice(&buf[..n]),
+                    }
+                }
+                assert_eq!(out, doc, "{decoding:?}, refill {refill}");
+            }
+        }
+        let mut cut = Decoder::new(Decoding::Gzip);
+        cut.push(&gz[..gz.len() / 2]);
+        let mut buf = [0u8; 4096];
+        while cut.decode_into(&mut buf).unwrap() > 0 {}
+        cut.end();
+        assert!(cut.decode_into(&mut buf).is_err(), "a cut stream is an error");
     }
 }

@@ -29,17 +29,16 @@ pub const TOKEN_WAIT: Duration = Duration::from_secs(5);
 /// A boxed, `Send` future, as [`Driver`]'s methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// What sending one request gives: the whole response, or the network failure.
+pub type HttpOutcome = Result<http::Response<Vec<u8>>, TransportError>;
+
 /// The I/O a call needs, supplied by a transport. Each method only performs what it is asked;
 /// no method decides anything about the protocol.
 pub trait Driver: Sync {
     /// The current time on both clocks.
     fn now(&self) -> Now;
     /// Sends one HTTP request and returns the whole response.
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        target: Target,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>>;
+    fn send(&self, request: http::Request<Vec<u8>>, target: Target) -> BoxFuture<'_, HttpOutcome>;
     /// Waits `duration`.
     fn sleep(&self, duration: Duration) -> BoxFuture<'_, ()>;
     /// Runs one store step (in memory, or on a shared store with the memory store as fallback).

@@ -40,6 +40,9 @@
 //!   that [`Onboarded::seed`] puts in the customer's client).
 //! * [`PendingState`] and a [`StateStore`] ([`MemoryStateStore`] by default): issued states,
 //!   single use, serialisable for applications that keep them in their own session store.
+//!   Several web servers share them on Redis with each client's `RedisStateStore` (feature
+//!   `redis`; protocol in [`redis`]); async servers use the [`AsyncStateStore`] form and
+//!   [`read_callback_async`].
 //! * [`read_callback`]: reads the callback URL, checks the state (constant time, once, age)
 //!   before anything else, and tells forged, replayed and expired states, Amazon's errors and
 //!   a missing code apart ([`OnboardingError`]).
@@ -60,7 +63,7 @@
 //! let pending = PendingState::new([42u8; 32], now, redirect_uri); // bytes from your CSPRNG
 //! let url = business_consent_url(Marketplace::UnitedStates, "amzn1.sp.solution.x", redirect_uri, &pending.issued())?;
 //! let value = pending.value();
-//! store.put(pending, now);
+//! store.put(pending, now)?;
 //! // … the browser comes back to the callback:
 //! let callback_url = format!("{redirect_uri}?code=ANcode&state={}", value.expose());
 //! let callback = read_callback(&callback_url, &store, now, Duration::from_secs(600))?;
@@ -85,12 +88,13 @@ pub mod access;
 mod app_center;
 mod callback;
 mod exchange;
+pub mod redis;
 mod state;
 
 pub use app_center::AppCenterLogin;
-pub use callback::{read_callback, Callback};
+pub use callback::{read_callback, read_callback_async, Callback, CallbackQuery};
 pub use exchange::{Onboarded, OnboardingClient};
-pub use state::{state_key, MemoryStateStore, PendingState, StateStore, Taken};
+pub use state::{state_key, AsyncStateStore, MemoryStateStore, PendingState, StateStore, Taken};
 
 /// The query part of a full URL, of a path with a query, or of a bare query.
 pub(crate) fn query_of(url_or_query: &str) -> &str {
@@ -148,6 +152,10 @@ pub enum OnboardingError {
     /// An App Center login request or URI is unusable.
     #[error("App Center: {0}")]
     AppCenterRequest(String),
+    /// The state store did not answer (a shared store that is down or too slow): the state
+    /// was neither checked nor kept.
+    #[error("the onboarding state store did not answer ({0}); nothing was checked or kept: check that the store (e.g. Redis) is reachable, then try again")]
+    StateStore(String),
 }
 
 /// A `state` value handed out with a consent URL, and when.

@@ -7,7 +7,9 @@
 //! Against Amazon set `AB_CLIENT_ID`, `AB_CLIENT_SECRET`, `AB_APPLICATION_ID`
 //! (`amzn1.sp.solution.…`), `AB_PUBLIC_URL` (this server's public https base, whose
 //! `/oauth/callback` and `/appcenter/oauth/callback` are registered as redirect URIs),
-//! and optionally `AB_MARKETPLACE`, `AB_USER_EMAIL`, `AB_PORT`.
+//! and optionally `AB_MARKETPLACE`, `AB_USER_EMAIL`, `AB_PORT`. With `AB_REDIS_URL` (and
+//! `--features redis`) issued states live on that Redis, so several instances of the app
+//! behind one address share them.
 //!
 //! Routes: `/` (start), `/connect` (to the consent page), `/oauth/callback`, `/test-call`
 //! (the access check with the new refresh token), `/appcenter/login-uri` (App Center's login
@@ -24,8 +26,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use amazon_business_async::onboarding::{
-    business_consent_url, read_callback, AppCenterLogin, MemoryStateStore, Onboarder, OnboardingClient,
-    OnboardingError, PendingState, StateStore,
+    business_consent_url, read_callback_async, AppCenterLogin, AsyncStateStore, MemoryStateStore, Onboarder,
+    OnboardingClient, OnboardingError, PendingState,
 };
 use amazon_business_async::{Client, Config, Credentials, Environment, Marketplace, Secret};
 use bytes::Bytes;
@@ -59,6 +61,8 @@ pub struct Settings {
     pub user_email: Option<String>,
     /// The port to listen on (0: any free one).
     pub port: u16,
+    /// A Redis keeping the issued states for every instance (`None`: this process's memory).
+    pub redis_url: Option<String>,
 }
 
 /// A customer onboarded in this browser session.
@@ -78,7 +82,7 @@ struct App {
     settings: Settings,
     public_url: String,
     onboarder: Onboarder,
-    states: MemoryStateStore,
+    states: Box<dyn AsyncStateStore>,
     sessions: Mutex<HashMap<String, Session>>,
     /// The application-level client whose customers' clients share caches.
     api: Client,
@@ -168,22 +172,22 @@ impl App {
     }
 
     /// Issues a state for this browser session (made if needed); returns it and the session id.
-    fn issue(
+    async fn issue(
         &self,
         session: Option<String>,
         redirect_path: &str,
         login: Option<AppCenterLogin>,
-    ) -> (PendingState, String) {
+    ) -> Result<(PendingState, String), OnboardingError> {
         let now = SystemTime::now();
         let mut state = PendingState::new(random(), now, format!("{}{redirect_path}", self.public_url));
         if let Some(login) = login {
             state = state.for_app_center(login);
         }
+        self.states.put_async(state.clone(), now).await?;
         let mut sessions = self.sessions.lock().unwrap();
         let sid = session.filter(|s| sessions.contains_key(s)).unwrap_or_else(|| hex(&random()));
         sessions.entry(sid.clone()).or_default().states.push(state.key());
-        self.states.put(state.clone(), now);
-        (state, sid)
+        Ok((state, sid))
     }
 
     /// Reads a callback: the state (once, in time, of this browser), then the code exchange.
@@ -192,7 +196,8 @@ impl App {
         session: Option<&str>,
         path_and_query: &str,
     ) -> Result<(PendingState, Secret), (Option<PendingState>, OnboardingError)> {
-        let callback = read_callback(path_and_query, &self.states, SystemTime::now(), STATE_TTL)
+        let callback = read_callback_async(path_and_query, &*self.states, SystemTime::now(), STATE_TTL)
+            .await
             .map_err(|e| (None, e))?;
         let ours = session.is_some_and(|sid| {
             self.sessions.lock().unwrap().get(sid).is_some_and(|s| s.states.contains(&callback.state.key()))
@@ -232,14 +237,16 @@ impl App {
                 "<p><a id=\"connect\" href=\"/connect\">Connect your Amazon Business account</a></p>\
                  <p>From App Center, the login URI is <code>/appcenter/login-uri</code>.</p>",
             ),
-            "/connect" => {
-                let (state, sid) = self.issue(session, "/oauth/callback", None);
-                set_session = Some(sid);
-                match self.consent_url(&state) {
-                    Ok(url) => redirect(&url),
-                    Err(e) => failure(&e),
+            "/connect" => match self.issue(session, "/oauth/callback", None).await {
+                Ok((state, sid)) => {
+                    set_session = Some(sid);
+                    match self.consent_url(&state) {
+                        Ok(url) => redirect(&url),
+                        Err(e) => failure(&e),
+                    }
                 }
-            }
+                Err(e) => failure(&e),
+            },
             "/oauth/callback" => match self.finish(session.as_deref(), &path_and_query).await {
                 Ok((_, refresh_token)) => page(
                     200,
@@ -301,14 +308,18 @@ impl App {
             "/appcenter/login-uri" => match AppCenterLogin::read(&path_and_query) {
                 Err(e) => failure(&e),
                 Ok(login) => {
-                    let (state, sid) = self.issue(session, "/appcenter/oauth/callback", Some(login.clone()));
-                    set_session = Some(sid);
-                    match self.onboarder.acknowledge(&login, &state).await {
+                    match self.issue(session, "/appcenter/oauth/callback", Some(login.clone())).await {
                         Err(e) => failure(&e),
-                        Ok(()) => match self.consent_url(&state) {
-                            Ok(url) => redirect(&url),
-                            Err(e) => failure(&e),
-                        },
+                        Ok((state, sid)) => {
+                            set_session = Some(sid);
+                            match self.onboarder.acknowledge(&login, &state).await {
+                                Err(e) => failure(&e),
+                                Ok(()) => match self.consent_url(&state) {
+                                    Ok(url) => redirect(&url),
+                                    Err(e) => failure(&e),
+                                },
+                            }
+                        }
                     }
                 }
             },
@@ -342,6 +353,20 @@ impl App {
     }
 }
 
+/// Where issued states are kept: on the Redis at `url` (shared by every instance), or in this
+/// process. Either way they outlive the TTL, so a late callback is told expired, not forged.
+fn state_store(url: Option<&str>) -> Result<Box<dyn AsyncStateStore>, Box<dyn std::error::Error>> {
+    let Some(url) = url else { return Ok(Box::new(MemoryStateStore::new(STATE_TTL * 6))) };
+    #[cfg(feature = "redis")]
+    {
+        let options =
+            amazon_business_async::onboarding::redis::RedisStateOptions::default().retention(STATE_TTL * 6);
+        Ok(Box::new(amazon_business_async::RedisStateStore::with_options(url, options)?))
+    }
+    #[cfg(not(feature = "redis"))]
+    Err(format!("AB_REDIS_URL={url:?} needs the redis feature: cargo run -p amazon-business-async --features redis --example consent_app").into())
+}
+
 /// Binds `settings.port` on 127.0.0.1 and serves on the current tokio runtime. Returns the
 /// bound address.
 pub async fn start(settings: Settings) -> Result<SocketAddr, Box<dyn std::error::Error>> {
@@ -359,12 +384,13 @@ pub async fn start(settings: Settings) -> Result<SocketAddr, Box<dyn std::error:
     if let Some(email) = &settings.user_email {
         config = config.user_email(email);
     }
+    let states = state_store(settings.redis_url.as_deref())?;
     let app = Arc::new(App {
         onboarder: Onboarder::hyper(onboarding)?,
         api: Client::new(config.build()?)?,
         settings,
         public_url,
-        states: MemoryStateStore::new(STATE_TTL * 6),
+        states,
         sessions: Mutex::new(HashMap::new()),
     });
     tokio::spawn(async move {
@@ -398,6 +424,7 @@ pub fn emulator_settings(sandbox: &amazon_business_conformance::sandbox::Sandbox
         public_url: None,
         user_email: Some("buyer@example.com".into()),
         port,
+        redis_url: None,
     }
 }
 
@@ -418,6 +445,7 @@ fn env_settings() -> Result<Option<Settings>, Box<dyn std::error::Error>> {
         public_url: Some(need("AB_PUBLIC_URL")?.trim_end_matches('/').to_owned()),
         user_email: var("AB_USER_EMAIL"),
         port: var("AB_PORT").map(|p| p.parse()).transpose()?.unwrap_or(8080),
+        redis_url: var("AB_REDIS_URL"),
     }))
 }
 
@@ -429,7 +457,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let sandbox = amazon_business_conformance::sandbox::Sandbox::builder().spawn()?;
             println!("no AB_CLIENT_ID: Amazon's side is the local emulator at {}", sandbox.base_url());
             let port = std::env::var("AB_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(8080);
-            (emulator_settings(&sandbox, port), Some(sandbox))
+            let redis_url = std::env::var("AB_REDIS_URL").ok().filter(|v| !v.trim().is_empty());
+            (Settings { redis_url, ..emulator_settings(&sandbox, port) }, Some(sandbox))
         }
     };
     let emulator = _sandbox.as_ref().map(|s| s.base_url());

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use amazon_business_core::error::{ConfigError, TransportError, TransportErrorKind};
 use amazon_business_core::wire::{body_limit, BodyLimit, TruncatedBody};
-use amazon_business_core::{BoxFuture, Config, Error};
+use amazon_business_core::{BoxFuture, Config, Error, HttpOutcome};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::HttpsConnector;
@@ -98,10 +98,7 @@ impl HyperSender {
     /// Sends `request` and reads as much of the body as the core decides from the status
     /// ([`body_limit`]): a success whole (up to [`MAX_RESPONSE_BODY`]), an error answer's
     /// first 64 KiB; after a cut the rest is left unread and the connection dropped.
-    async fn exchange(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+    async fn exchange(&self, request: http::Request<Vec<u8>>) -> HttpOutcome {
         let (parts, body) = self.start(request).await?.into_parts();
         let (body, truncated) = match body_limit(parts.status) {
             BodyLimit::Whole(max) => (read_whole(body, max).await?, false),
@@ -203,10 +200,7 @@ fn map_client_error(e: hyper_util::client::legacy::Error, origin: &str) -> Trans
 }
 
 impl HttpSend for HyperSender {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+    fn send(&self, request: http::Request<Vec<u8>>) -> BoxFuture<'_, HttpOutcome> {
         Box::pin(async move {
             match tokio::time::timeout(self.request_timeout, self.exchange(request)).await {
                 Ok(result) => result,

@@ -67,7 +67,7 @@ pub mod onboarding;
 #[cfg(feature = "redis")]
 mod redis_store;
 #[cfg(feature = "redis")]
-pub use redis_store::RedisStore;
+pub use redis_store::{RedisStateStore, RedisStore};
 #[cfg(feature = "tokio")]
 mod report_download;
 #[cfg(feature = "tokio")]
@@ -119,10 +119,7 @@ pub type PageStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send 
 /// ```
 pub trait HttpSend: Send + Sync {
     /// Sends `request`; network failures are reported as [`TransportError`].
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>>;
+    fn send(&self, request: http::Request<Vec<u8>>) -> BoxFuture<'_, HttpOutcome>;
 }
 
 impl<F, Fut, E> HttpSend for F
@@ -131,10 +128,7 @@ where
     Fut: Future<Output = Result<http::Response<Vec<u8>>, E>> + Send + 'static,
     E: std::error::Error + Send + Sync + 'static,
 {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+    fn send(&self, request: http::Request<Vec<u8>>) -> BoxFuture<'_, HttpOutcome> {
         let fut = self(request);
         Box::pin(async move { fut.await.map_err(transport_error) })
     }
@@ -223,25 +217,13 @@ struct Inner {
     redis: std::sync::OnceLock<RedisStore>,
 }
 
-/// An async Amazon Business client. `Clone + Send + Sync` and cheap to clone; clones share the
-/// token cache, the pacer and the connection pool.
-#[derive(Clone)]
-pub struct Client {
-    engine: Engine,
-    inner: Arc<Inner>,
-}
-
 /// The async [`Driver`]: the sender's futures, the timer's sleeps, and the in-process store.
 impl Driver for Client {
     fn now(&self) -> Now {
-        Now::new(Instant::now(), SystemTime::now())
+        now()
     }
 
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        _: Target,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+    fn send(&self, request: http::Request<Vec<u8>>, _: Target) -> BoxFuture<'_, HttpOutcome> {
         self.inner.sender.send(request)
     }
 
@@ -273,17 +255,11 @@ impl Driver for Client {
 
     fn store_detached(&self, op: StoreOp, now: Now) {
         #[cfg(feature = "redis")]
-        if self.inner.redis.get().is_some() {
+        if let (Some(_), Ok(runtime)) = (self.inner.redis.get(), tokio::runtime::Handle::try_current()) {
             // Must not block: the Redis step runs as a task of the current runtime.
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                let client = self.clone();
-                runtime.spawn(async move {
-                    if let Some(redis) = client.inner.redis.get() {
-                        redis.run(client.engine.store(), op, now).await;
-                    }
-                });
-                return;
-            }
+            let client = self.clone();
+            runtime.spawn(async move { client.store(op, now).await });
+            return;
         }
         self.engine.store().run(op, now);
     }
@@ -349,29 +325,6 @@ impl Client {
         Client { engine, inner: Arc::new(inner) }
     }
 
-    /// A client over hyper on tokio whose tokens and pacing buckets are shared, through the
-    /// Redis at `url`, with every process configured alike (feature `redis`): one token
-    /// exchange per customer per hour for the whole fleet, one usage plan paced fleet-wide.
-    /// See the README's "Fleet scale" section.
-    #[cfg(feature = "redis")]
-    pub fn with_redis(config: Config, url: &str) -> Result<Client, Error> {
-        Client::new(config)?.shared_store(RedisStore::open(url)?)
-    }
-
-    /// This client (and its clones) with its store steps run on `store` (feature `redis`, on
-    /// the current tokio runtime), falling back to the in-process store while Redis fails.
-    /// Set it once, before the first call.
-    #[cfg(feature = "redis")]
-    pub fn shared_store(self, store: RedisStore) -> Result<Client, Error> {
-        self.inner.redis.set(store).map_err(|_| {
-            Error::Config(error::ConfigError::new(
-                "shared_store",
-                "this client already has a shared store; set it once, right after building the client",
-            ))
-        })?;
-        Ok(self)
-    }
-
     /// Sends one operation and returns its output, with token exchanges, retries and pacing
     /// done along the way. Dropping the future midway leaves the client consistent.
     pub async fn send<O: Operation + Sync>(&self, op: &O) -> Result<O::Output, Error>
@@ -379,20 +332,6 @@ impl Client {
         O::Output: Send,
     {
         drive(&self.engine, op, self).await
-    }
-
-    /// Completes onboarding: exchanges the authorization code Amazon's redirect carried (see
-    /// [`onboarding::read_redirect`]) for the customer's tokens. The answer's
-    /// `refresh_token` is the customer's; use it with [`Client::with_refresh_token`]. Codes are
-    /// single-use and live five minutes, so this is sent once and never retried.
-    pub async fn exchange_authorization_code(
-        &self,
-        code: &Secret,
-        redirect_uri: &str,
-    ) -> Result<lwa::TokenResponse, Error> {
-        let request = self.engine.authorization_code_request(code, redirect_uri);
-        let outcome = self.inner.sender.send(request).await;
-        self.engine.authorization_code_outcome(code, outcome, SystemTime::now())
     }
 
     /// The pages of a paginated operation as a stream, fetched as it is polled. After an error
@@ -424,14 +363,13 @@ impl Client {
         O: Paginated + Send + Sync + 'static,
         O::Output: Send,
     {
-        use futures_util::StreamExt;
-        let mut out = Vec::new();
-        let mut stream = self.paged(Pager::new(first).limit(max_pages));
-        while let Some(page) = stream.next().await {
-            out.push(page?);
-        }
-        Ok(out)
+        futures_util::TryStreamExt::try_collect(self.paged(Pager::new(first).limit(max_pages))).await
     }
+}
+
+/// Both clocks, read here: core reads none.
+fn now() -> Now {
+    Now::new(Instant::now(), SystemTime::now())
 }
 
 /// Reads one environment variable, for `Client::from_env`.
@@ -440,7 +378,10 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-amazon_business_core::client_shell!(#[cfg(feature = "tokio")]);
+amazon_business_core::client_shell!(
+    "An async Amazon Business client. `Clone + Send + Sync` and cheap to clone; clones share \
+     the token cache, the pacer and the connection pool.";
+    #[cfg(feature = "tokio")]; [async] [.await]);
 
 impl<'c, O> Request<'c, O>
 where

@@ -9,7 +9,7 @@
 //! `Content-Encoding`.
 
 use amazon_business_core::error::{ConfigError, TransportError, TransportErrorKind};
-use amazon_business_core::{Config, Error};
+use amazon_business_core::{Config, Error, HttpOutcome};
 use amazon_business_http1 as h1;
 
 use crate::HttpSend;
@@ -79,7 +79,7 @@ impl HttpSend for Http1Sender {
     /// ([`body_limit`](amazon_business_core::wire::body_limit)): a success whole (up to
     /// [`MAX_RESPONSE_BODY`]), an error answer's first 64 KiB, the connection closed after a
     /// cut.
-    fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
+    fn send(&self, request: http::Request<Vec<u8>>) -> HttpOutcome {
         use amazon_business_core::wire::{body_limit, BodyLimit, TruncatedBody};
         let limit = |status| match body_limit(status) {
             BodyLimit::Whole(n) => h1::BodyLimit::Whole(n),

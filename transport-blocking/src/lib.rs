@@ -68,7 +68,7 @@ mod redis_store;
 mod report_download;
 pub use http1_sender::{Http1Sender, MAX_RESPONSE_BODY};
 #[cfg(feature = "redis")]
-pub use redis_store::RedisStore;
+pub use redis_store::{RedisStateStore, RedisStore};
 pub use report_download::ReportDownload;
 
 /// Sends one HTTP request and returns the whole response. Implement it (or pass a closure) to
@@ -105,7 +105,7 @@ pub use report_download::ReportDownload;
 /// ```
 pub trait HttpSend: Send + Sync {
     /// Sends `request`; network failures are reported as [`TransportError`].
-    fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError>;
+    fn send(&self, request: http::Request<Vec<u8>>) -> HttpOutcome;
 }
 
 impl<F, E> HttpSend for F
@@ -113,7 +113,7 @@ where
     F: Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, E> + Send + Sync,
     E: std::error::Error + Send + Sync + 'static,
 {
-    fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
+    fn send(&self, request: http::Request<Vec<u8>>) -> HttpOutcome {
         self(request).map_err(transport_error)
     }
 }
@@ -179,22 +179,10 @@ struct Inner {
     redis: std::sync::OnceLock<RedisStore>,
 }
 
-/// A blocking Amazon Business client. Cheap to clone; clones share the token cache, the pacer
-/// and the connection pool, and can be used from many threads at once.
-#[derive(Clone)]
-pub struct Client {
-    engine: Engine,
-    inner: Arc<Inner>,
-}
-
 /// The blocking [`Driver`]: each step's I/O is done before its future is returned, so the
 /// shared loop's futures are ready at once, except a wait for another thread's token exchange.
 impl Driver for Client {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        _: Target,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+    fn send(&self, request: http::Request<Vec<u8>>, _: Target) -> BoxFuture<'_, HttpOutcome> {
         Box::pin(std::future::ready(self.inner.sender.send(request)))
     }
 
@@ -234,7 +222,7 @@ impl Driver for Client {
     }
 
     fn now(&self) -> Now {
-        Now::new(Instant::now(), SystemTime::now())
+        now()
     }
 }
 
@@ -261,29 +249,6 @@ impl Client {
         Client { engine, inner: Arc::new(inner) }
     }
 
-    /// A client over the default sender whose tokens and pacing buckets are shared, through
-    /// the Redis at `url`, with every process configured alike (feature `redis`): one token
-    /// exchange per customer per hour for the whole fleet, one usage plan paced fleet-wide.
-    /// See the README's "Fleet scale" section.
-    #[cfg(feature = "redis")]
-    pub fn with_redis(config: Config, url: &str) -> Result<Client, Error> {
-        Client::new(config)?.shared_store(RedisStore::open(url)?)
-    }
-
-    /// This client (and its clones) with its store steps run on `store` (feature `redis`),
-    /// falling back to the in-process store while Redis fails. Set it once, before the first
-    /// call.
-    #[cfg(feature = "redis")]
-    pub fn shared_store(self, store: RedisStore) -> Result<Client, Error> {
-        self.inner.redis.set(store).map_err(|_| {
-            Error::Config(error::ConfigError::new(
-                "shared_store",
-                "this client already has a shared store; set it once, right after building the client",
-            ))
-        })?;
-        Ok(self)
-    }
-
     /// Sends one operation and returns its output, with token exchanges, retries and pacing
     /// done along the way.
     pub fn send<O: Operation>(&self, op: &O) -> Result<O::Output, Error> {
@@ -301,20 +266,6 @@ impl Client {
         Pages { client: self, pager: Pager::new(first).limit(max_pages) }.collect()
     }
 
-    /// Completes onboarding: exchanges the authorization code Amazon's redirect carried (see
-    /// [`onboarding::read_redirect`]) for the customer's tokens. The answer's
-    /// `refresh_token` is the customer's; use it with [`Client::with_refresh_token`]. Codes are
-    /// single-use and live five minutes, so this is sent once and never retried.
-    pub fn exchange_authorization_code(
-        &self,
-        code: &Secret,
-        redirect_uri: &str,
-    ) -> Result<lwa::TokenResponse, Error> {
-        let request = self.engine.authorization_code_request(code, redirect_uri);
-        let outcome = self.inner.sender.send(request);
-        self.engine.authorization_code_outcome(code, outcome, SystemTime::now())
-    }
-
     /// Downloads a report document from the URL `getReportDocument` returned, as a reader that
     /// gunzips when `compressed` (or when the server says `Content-Encoding: gzip`) and holds
     /// only a small buffer in memory. Redirects are not followed; each read may wait at most
@@ -324,12 +275,20 @@ impl Client {
     }
 }
 
+/// Both clocks, read here: core reads none.
+fn now() -> Now {
+    Now::new(Instant::now(), SystemTime::now())
+}
+
 /// Reads one environment variable, for `Client::from_env`.
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-amazon_business_core::client_shell!();
+amazon_business_core::client_shell!(
+    "A blocking Amazon Business client. Cheap to clone; clones share the token \
+     cache, the pacer and the connection pool, and can be used from many threads at once.";
+    ; [] []);
 
 /// Iterator over the pages of a paginated operation; see [`Client::pages`].
 #[derive(Debug)]

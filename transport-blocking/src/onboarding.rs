@@ -1,50 +1,8 @@
-//! Onboarding over this crate's sender: the code exchange, the App Center acknowledgement and
-//! the access check, beside everything of [`amazon_business_core::onboarding`] (re-exported).
+//! Onboarding over this crate's sender: the code exchange and the App Center acknowledgement
+//! ([`Onboarder`]; the access check is `Client::check_access`), beside everything of [`amazon_business_core::onboarding`] (re-exported).
 
-use std::time::SystemTime;
-
-use amazon_business_core::onboarding::access::{access_probes, AccessReport, ProbeCall};
-use amazon_business_core::{Error, Secret};
-
-use crate::{Client, HttpSend};
+use crate::{now, HttpSend};
 
 pub use amazon_business_core::onboarding::*;
 
-amazon_business_core::onboarder_shell!(http1 => crate::Http1Sender);
-
-impl Onboarder {
-    /// Exchanges `code` (once; codes are single-use) for the customer's tokens.
-    pub fn exchange(&self, code: &Secret, redirect_uri: &str) -> Result<Onboarded, OnboardingError> {
-        let outcome = self.sender.send(self.client.exchange_request(code, redirect_uri));
-        self.client.exchange_outcome(code, outcome, SystemTime::now())
-    }
-
-    /// POSTs the App Center acknowledgement for `state`; App Center must answer 2xx.
-    pub fn acknowledge(&self, login: &AppCenterLogin, state: &PendingState) -> Result<(), OnboardingError> {
-        login.acknowledgement_outcome(self.sender.send(login.acknowledgement(state)?))
-    }
-}
-
-impl Client {
-    /// Makes one harmless read per Amazon Business role with this client's customer token and
-    /// reports role → granted / missing (403, with the fix) / other error. See
-    /// [`onboarding::access`](amazon_business_core::onboarding::access).
-    pub fn check_access(&self) -> AccessReport {
-        let mut report = AccessReport::default();
-        for probe in access_probes(self.config().marketplace().country()) {
-            let outcome = match &probe.call {
-                None => None,
-                Some(ProbeCall::SearchProducts(op)) => Some(self.send(op.as_ref()).map(drop)),
-                Some(ProbeCall::GetOrderReports(op)) => Some(self.send(op).map(drop)),
-                Some(ProbeCall::GetTransactions(op)) => Some(self.send(op).map(drop)),
-                Some(ProbeCall::ListCarts(op)) => Some(self.send(op).map(drop)),
-                Some(_) => Some(Err(Error::Config(amazon_business_core::error::ConfigError::new(
-                    "access_check",
-                    "this client does not know the probe",
-                )))),
-            };
-            report.record(&probe, outcome);
-        }
-        report
-    }
-}
+amazon_business_core::onboarder_shell!(http1 => crate::Http1Sender; [] []);

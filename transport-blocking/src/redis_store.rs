@@ -1,144 +1,70 @@
-//! The shared store on Redis for the blocking client (feature `redis`): core's scripts
-//! ([`amazon_business_core::store::redis`]) run over the `redis` crate's synchronous
-//! connections, each step bounded by a short timeout, with the in-process store as fallback.
+//! The Redis stores of the blocking client (feature `redis`): core's scripts
+//! ([`amazon_business_core::store::redis`], [`amazon_business_core::onboarding::redis`]) run
+//! over the `redis` crate's synchronous connections, each step bounded by a short timeout. The
+//! shared store falls back to the in-process one; the state store reports the failure.
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use amazon_business_core::config::CredentialKey;
-use amazon_business_core::error::ConfigError;
-use amazon_business_core::store::redis::{
-    RedisCommand, RedisError, RedisOptions, RedisValue, SharedStore, TokenWait, SCRIPTS,
-};
-use amazon_business_core::{Error, MemoryStore, Now, StoreOp, StoreReply};
+use amazon_business_core::onboarding::{OnboardingError, PendingState, StateStore, Taken};
+use amazon_business_core::store::redis::{RedisCommand, RedisError, RedisValue, TokenWait};
+use amazon_business_core::{Error, MemoryStore, Now, Secret, StoreOp, StoreReply};
 
 /// Connections kept for reuse; more are opened when more threads run steps at once.
 const POOL: usize = 64;
 
-/// Tokens and pacing buckets shared by every process on one Redis; see
-/// [`Client::with_redis`](crate::Client::with_redis) and the README's "Fleet scale" section.
-///
-/// ```no_run
-/// use amazon_business_blocking::{Client, Config, RedisStore};
-/// use amazon_business_blocking::store::redis::RedisOptions;
-///
-/// # fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-/// let options = RedisOptions::default().prefix("staging:amazon-business:")?;
-/// let client = Client::new(config)?.shared_store(RedisStore::with_options("redis://10.0.0.5/", options)?)?;
-/// # Ok(()) }
-/// ```
-pub struct RedisStore {
+/// A pool of synchronous connections to one Redis, with core's scripts.
+struct Connection {
     client: redis::Client,
     pool: Mutex<Vec<redis::Connection>>,
     scripts: Vec<redis::Script>,
-    shared: SharedStore,
+    timeout: Duration,
 }
 
-impl std::fmt::Debug for RedisStore {
-    // The URL may hold a password: not shown.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RedisStore").field("options", self.shared.options()).finish_non_exhaustive()
-    }
-}
+amazon_business_core::redis_shell!(amazon_business_blocking);
 
-pub(crate) fn bad_url(e: &redis::RedisError) -> Error {
-    Error::Config(ConfigError::new(
-        "redis url",
-        format!("is not a usable Redis URL ({:?}); expected e.g. redis://127.0.0.1:6379/ or rediss://user:password@host/", e.kind()),
-    ))
-}
-
-pub(crate) fn value(v: redis::Value) -> RedisValue {
-    match v {
-        redis::Value::Nil => RedisValue::Nil,
-        redis::Value::Int(n) => RedisValue::Int(n),
-        redis::Value::BulkString(b) => RedisValue::Bulk(b),
-        redis::Value::SimpleString(s) => RedisValue::Status(s),
-        redis::Value::Okay => RedisValue::Status("OK".to_owned()),
-        redis::Value::Array(items) => RedisValue::Array(items.into_iter().map(value).collect()),
-        redis::Value::ServerError(e) => RedisValue::Error(e.code().to_owned()),
-        other => RedisValue::Other(format!("{other:?}").chars().take(80).collect()),
-    }
-}
-
-pub(crate) fn failure(e: &redis::RedisError) -> RedisError {
-    let what = if e.is_timeout() {
-        "no answer within the timeout".to_owned()
-    } else if e.is_connection_refusal() {
-        "connection refused".to_owned()
-    } else if e.is_io_error() || e.is_connection_dropped() {
-        "connection lost".to_owned()
-    } else {
-        // The kind and code only: a message could quote a key or an argument.
-        format!("{:?} {}", e.kind(), e.code().unwrap_or_default())
-    };
-    RedisError::new(what)
-}
-
-impl RedisStore {
-    /// A store on the Redis at `url` (`redis://host:port/db`, `rediss://` for TLS is not
-    /// compiled in), with the default [`RedisOptions`]. Nothing is connected yet: a Redis
-    /// that is down at start only means the first steps fall back.
-    pub fn open(url: &str) -> Result<RedisStore, Error> {
-        RedisStore::with_options(url, RedisOptions::default())
-    }
-
-    /// A store on the Redis at `url` with `options` (key prefix, timeout, polling, lease,
-    /// fallback share).
-    pub fn with_options(url: &str, options: RedisOptions) -> Result<RedisStore, Error> {
+impl Connection {
+    fn open(url: &str, timeout: Duration) -> Result<Connection, Error> {
         let client = redis::Client::open(url).map_err(|e| bad_url(&e))?;
-        let scripts = SCRIPTS.iter().map(|s| redis::Script::new(s.source)).collect();
-        Ok(RedisStore { client, pool: Mutex::new(Vec::new()), scripts, shared: SharedStore::new(options) })
+        Ok(Connection { client, pool: Mutex::default(), scripts: scripts(), timeout })
     }
 
-    /// The options in force.
-    pub fn options(&self) -> &RedisOptions {
-        self.shared.options()
+    fn pool(&self) -> std::sync::MutexGuard<'_, Vec<redis::Connection>> {
+        self.pool.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// True while Redis is failing and the client runs on its in-process store.
-    pub fn is_down(&self) -> bool {
-        self.shared.is_down()
-    }
-
-    fn pooled(&self) -> Option<redis::Connection> {
-        self.pool.lock().unwrap_or_else(|p| p.into_inner()).pop()
-    }
-
-    fn connect(&self, timeout: Duration) -> redis::RedisResult<redis::Connection> {
-        let c = self.client.get_connection_with_timeout(timeout)?;
-        c.set_read_timeout(Some(timeout))?;
-        c.set_write_timeout(Some(timeout))?;
-        Ok(c)
+    fn connect(&self) -> Result<redis::Connection, RedisError> {
+        let connect = || -> redis::RedisResult<redis::Connection> {
+            let c = self.client.get_connection_with_timeout(self.timeout)?;
+            c.set_read_timeout(Some(self.timeout))?;
+            c.set_write_timeout(Some(self.timeout))?;
+            Ok(c)
+        };
+        connect().map_err(|e| failure(&e))
     }
 
     fn execute(&self, command: RedisCommand) -> Result<RedisValue, RedisError> {
-        let timeout = self.shared.options().step_timeout();
-        let index = SCRIPTS.iter().position(|s| *s == command.script).unwrap_or_default();
-        let mut invocation = self.scripts[index].prepare_invoke();
-        for k in &command.keys {
-            invocation.key(k);
-        }
-        for a in &command.args {
-            invocation.arg(a.as_slice());
-        }
-        let (mut con, reused) = match self.pooled() {
-            Some(c) => (c, true),
-            None => (self.connect(timeout).map_err(|e| failure(&e))?, false),
+        let invocation = invocation(&self.scripts, &command);
+        let pooled = self.pool().pop();
+        let reused = pooled.is_some();
+        let mut con = match pooled {
+            Some(c) => c,
+            None => self.connect()?,
         };
         let mut result = invocation.invoke::<redis::Value>(&mut con);
         if let Err(e) = &result {
             if reused && !e.is_timeout() {
                 // A kept connection broke (Redis restarted): the others did too. Drop them all
                 // and try once on a fresh one.
-                self.pool.lock().unwrap_or_else(|p| p.into_inner()).clear();
-                con = self.connect(timeout).map_err(|e| failure(&e))?;
+                self.pool().clear();
+                con = self.connect()?;
                 result = invocation.invoke::<redis::Value>(&mut con);
             }
         }
         match result {
             Ok(v) => {
-                let mut pool = self.pool.lock().unwrap_or_else(|p| p.into_inner());
+                let mut pool = self.pool();
                 if pool.len() < POOL {
                     pool.push(con);
                 }
@@ -146,16 +72,18 @@ impl RedisStore {
             }
             Err(e) => {
                 if !e.is_timeout() {
-                    self.pool.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                    self.pool().clear();
                 }
                 Err(failure(&e))
             }
         }
     }
+}
 
+impl RedisStore {
     /// Runs one step: on Redis, or on `memory` when Redis fails or is known down.
     pub(crate) fn run(&self, memory: &MemoryStore, op: StoreOp, now: Now) -> StoreReply {
-        let future = self.shared.run(memory, op, now, |c| std::future::ready(self.execute(c)));
+        let future = self.shared.run(memory, op, now, |c| std::future::ready(self.conn.execute(c)));
         crate::block_on(future, None).unwrap_or_else(|| unreachable!("no deadline"))
     }
 
@@ -170,5 +98,15 @@ impl RedisStore {
             TokenWait::Memory => return false,
         }
         true
+    }
+}
+
+impl StateStore for RedisStateStore {
+    fn put(&self, state: PendingState, now: SystemTime) -> Result<(), OnboardingError> {
+        self.states.read_put(self.conn.execute(self.states.put_command(&state, now)))
+    }
+
+    fn take(&self, value: &Secret, _now: SystemTime) -> Result<Taken, OnboardingError> {
+        self.states.read_take(value, self.conn.execute(self.states.take_command(value)))
     }
 }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Read};
 
-use amazon_business_core::download::{self, Decoding, Gunzip};
+use amazon_business_core::download::{self, Decoder, Decoding};
 use amazon_business_core::error::Error;
 use amazon_business_core::Config;
 
@@ -13,21 +13,9 @@ use crate::http1_sender::Http1Sender;
 /// fly.
 pub struct ReportDownload {
     body: Box<dyn Read + Send>,
-    /// The gzip decoder, until the end of a compressed document (`None` for an uncompressed
-    /// one, and after the end).
-    gunzip: Option<Gunzip>,
-    gzip: bool,
-    /// Compressed bytes read from the body; `raw[raw_at..raw_len]` are not yet decoded.
-    raw: Vec<u8>,
-    raw_at: usize,
-    raw_len: usize,
-    /// The body has ended.
-    eof: bool,
+    decoder: Decoder,
     content_length: Option<u64>,
 }
-
-/// How much of the compressed body is read from the connection at a time.
-const RAW_BUFFER: usize = 64 * 1024;
 
 impl std::fmt::Debug for ReportDownload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -42,41 +30,17 @@ impl ReportDownload {
     }
 }
 
-fn io_error(e: Error) -> io::Error {
-    io::Error::other(e)
-}
-
 impl Read for ReportDownload {
     /// Decodes straight into `buf`: no decoded byte is buffered or copied on the way.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if !self.gzip {
+        if self.decoder.is_identity() {
             return self.body.read(buf);
         }
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        while let Some(gunzip) = self.gunzip.as_mut() {
-            let pending = &self.raw[self.raw_at..self.raw_len];
-            let (fed, wrote) = gunzip.decode_into(pending, buf).map_err(io_error)?;
-            self.raw_at += fed;
-            if wrote > 0 {
-                return Ok(wrote);
+        while !buf.is_empty() && !self.decoder.is_done() {
+            match self.decoder.decode_into(buf).map_err(io::Error::other)? {
+                0 => self.decoder.refill(|raw| self.body.read(raw))?,
+                n => return Ok(n),
             }
-            if self.raw_at < self.raw_len {
-                if fed == 0 {
-                    return Err(io::Error::other("the gzip decoder made no progress"));
-                }
-                continue;
-            }
-            if self.eof {
-                let done = self.gunzip.take().map(|g| g.check_end());
-                done.transpose().map_err(io_error)?;
-                break;
-            }
-            self.raw.resize(RAW_BUFFER, 0);
-            self.raw_len = self.body.read(&mut self.raw)?;
-            self.raw_at = 0;
-            self.eof = self.raw_len == 0;
         }
         Ok(0)
     }
@@ -97,14 +61,5 @@ pub(crate) fn open(config: &Config, url: &str, compressed: bool) -> Result<Repor
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
-    Ok(ReportDownload {
-        body: Box::new(body),
-        gzip: decoding == Decoding::Gzip,
-        gunzip: (decoding == Decoding::Gzip).then(Gunzip::default),
-        raw: Vec::new(),
-        raw_at: 0,
-        raw_len: 0,
-        eof: false,
-        content_length,
-    })
+    Ok(ReportDownload { body: Box::new(body), decoder: Decoder::new(decoding), content_length })
 }

@@ -1,10 +1,13 @@
 //! Reading the consent callback: state first, then the code.
 
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, SystemTime};
 
 use url::form_urlencoded;
 
-use super::{query_of, OnboardingError, PendingState, StateStore, Taken};
+use super::{query_of, AsyncStateStore, OnboardingError, PendingState, StateStore, Taken};
 use crate::secret::Secret;
 
 /// A callback whose state checked out: the pending state it matched and the code to
@@ -17,44 +20,100 @@ pub struct Callback {
     pub code: Secret,
 }
 
+/// A callback's query, read but not yet checked: the state to take from a store, then
+/// [`CallbackQuery::finish`] with what the store answered. [`read_callback`] and
+/// [`read_callback_async`] are this with a store; use it directly for a store of your own
+/// that neither fits [`StateStore`] nor [`AsyncStateStore`].
+#[derive(Debug, Clone)]
+pub struct CallbackQuery {
+    state: Option<Secret>,
+    code: Option<String>,
+    error: Option<String>,
+    description: Option<String>,
+}
+
+impl CallbackQuery {
+    /// Reads the full callback URL, a path with its query, or the query alone.
+    pub fn parse(url_or_query: &str) -> Self {
+        let mut q = CallbackQuery { state: None, code: None, error: None, description: None };
+        for (k, v) in form_urlencoded::parse(query_of(url_or_query).as_bytes()) {
+            let v = Some(v.into_owned());
+            match k.as_ref() {
+                "code" => q.code = v,
+                "state" => q.state = v.filter(|s| !s.is_empty()).map(Secret::new),
+                "error" => q.error = v,
+                "error_description" => q.description = v,
+                _ => {}
+            }
+        }
+        q
+    }
+
+    /// The state the callback carries (`None`: it carries none, which is forged).
+    pub fn state(&self) -> Option<&Secret> {
+        self.state.as_ref()
+    }
+
+    /// Checks the callback at `now` given what the store answered for its state: forged,
+    /// replayed, older than `max_age`, Amazon's error, no code — or the code to exchange.
+    pub fn finish(
+        self,
+        taken: Taken,
+        now: SystemTime,
+        max_age: Duration,
+    ) -> Result<Callback, OnboardingError> {
+        let pending = match (&self.state, taken) {
+            (Some(_), Taken::Pending(p)) => p,
+            (Some(_), Taken::Used) => return Err(OnboardingError::ReplayedState),
+            _ => return Err(OnboardingError::ForgedState),
+        };
+        let age = now.duration_since(pending.issued_at()).unwrap_or(Duration::ZERO);
+        if age > max_age {
+            return Err(OnboardingError::ExpiredState { age, max_age });
+        }
+        if let Some(error) = self.error {
+            return Err(OnboardingError::Denied { error, description: self.description });
+        }
+        match self.code.filter(|c| !c.is_empty()) {
+            Some(code) => Ok(Callback { state: pending, code: Secret::new(code) }),
+            None => Err(OnboardingError::MissingCode),
+        }
+    }
+}
+
 /// Reads a consent callback (the full URL, a path with its query, or the query alone). The
 /// state is looked up first — taken from `store`, so it works once — and its age checked
 /// against `max_age`; only then are Amazon's `error` and the `code` looked at.
-pub fn read_callback(
+pub fn read_callback<S: StateStore + ?Sized>(
     url_or_query: &str,
-    store: &dyn StateStore,
+    store: &S,
     now: SystemTime,
     max_age: Duration,
 ) -> Result<Callback, OnboardingError> {
-    let (mut code, mut state, mut error, mut description) = (None, None, None, None);
-    for (k, v) in form_urlencoded::parse(query_of(url_or_query).as_bytes()) {
-        match k.as_ref() {
-            "code" => code = Some(v.into_owned()),
-            "state" => state = Some(v.into_owned()),
-            "error" => error = Some(v.into_owned()),
-            "error_description" => description = Some(v.into_owned()),
-            _ => {}
+    // A StateStore's futures are ready at once: one poll reads the callback.
+    let mut cx = Context::from_waker(Waker::noop());
+    match pin!(read_callback_async(url_or_query, store, now, max_age)).poll(&mut cx) {
+        Poll::Ready(result) => result,
+        Poll::Pending => {
+            Err(OnboardingError::StateStore("the synchronous store did not answer at once".into()))
         }
     }
-    let Some(state) = state.filter(|s| !s.is_empty()) else {
-        return Err(OnboardingError::ForgedState);
+}
+
+/// [`read_callback`] over an [`AsyncStateStore`], for async servers (the async client's
+/// `RedisStateStore`, or any [`StateStore`]).
+pub async fn read_callback_async<S: AsyncStateStore + ?Sized>(
+    url_or_query: &str,
+    store: &S,
+    now: SystemTime,
+    max_age: Duration,
+) -> Result<Callback, OnboardingError> {
+    let query = CallbackQuery::parse(url_or_query);
+    let taken = match query.state() {
+        Some(state) => store.take_async(state, now).await?,
+        None => Taken::Unknown,
     };
-    let pending = match store.take(&Secret::new(state), now) {
-        Taken::Pending(p) => p,
-        Taken::Used => return Err(OnboardingError::ReplayedState),
-        Taken::Unknown => return Err(OnboardingError::ForgedState),
-    };
-    let age = now.duration_since(pending.issued_at()).unwrap_or(Duration::ZERO);
-    if age > max_age {
-        return Err(OnboardingError::ExpiredState { age, max_age });
-    }
-    if let Some(error) = error {
-        return Err(OnboardingError::Denied { error, description });
-    }
-    match code.filter(|c| !c.is_empty()) {
-        Some(code) => Ok(Callback { state: pending, code: Secret::new(code) }),
-        None => Err(OnboardingError::MissingCode),
-    }
+    query.finish(taken, now, max_age)
 }
 
 #[cfg(test)]
@@ -69,7 +128,7 @@ mod tests {
     fn setup() -> (MemoryStateStore, PendingState) {
         let store = MemoryStateStore::new(Duration::from_secs(3600));
         let s = PendingState::new([9; 32], at(1000), "https://app.example/cb");
-        store.put(s.clone(), at(1000));
+        store.put(s.clone(), at(1000)).unwrap();
         (store, s)
     }
 
@@ -120,5 +179,48 @@ mod tests {
         let (store, s) = setup();
         let empty = read_callback(&format!("code=&state={}", s.value().expose()), &store, at(1010), TTL);
         assert!(matches!(empty, Err(OnboardingError::MissingCode)));
+    }
+
+    /// A store that cannot answer.
+    struct Down;
+
+    impl StateStore for Down {
+        fn put(&self, _: PendingState, _: SystemTime) -> Result<(), OnboardingError> {
+            Err(OnboardingError::StateStore("connection refused".into()))
+        }
+        fn take(&self, _: &Secret, _: SystemTime) -> Result<Taken, OnboardingError> {
+            Err(OnboardingError::StateStore("connection refused".into()))
+        }
+    }
+
+    fn ready<T>(future: impl std::future::Future<Output = T>) -> T {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match std::pin::pin!(future).poll(&mut cx) {
+            std::task::Poll::Ready(v) => v,
+            std::task::Poll::Pending => panic!("a memory store answers at once"),
+        }
+    }
+
+    #[test]
+    fn the_async_reader_tells_the_same_outcomes() {
+        let (store, s) = setup();
+        let url = format!("code=AN1&state={}", s.value().expose());
+        let cb = ready(read_callback_async(&url, &store, at(1010), TTL)).unwrap();
+        assert_eq!(cb.state, s);
+        let replay = ready(read_callback_async(&url, &store, at(1011), TTL));
+        assert!(matches!(replay, Err(OnboardingError::ReplayedState)), "{replay:?}");
+        let forged = ready(read_callback_async("code=AN1&state=abc", &store, at(1011), TTL));
+        assert!(matches!(forged, Err(OnboardingError::ForgedState)), "{forged:?}");
+    }
+
+    #[test]
+    fn a_store_that_cannot_answer_is_not_a_forgery() {
+        let url = "code=AN1&state=abc";
+        let err = read_callback(url, &Down, at(1010), TTL).unwrap_err();
+        assert!(matches!(err, OnboardingError::StateStore(_)), "{err:?}");
+        assert!(err.to_string().contains("connection refused"), "{err}");
+        assert!(err.to_string().contains("try again"), "{err}");
+        // Without a state there is nothing to look up: forged, whatever the store.
+        assert!(matches!(read_callback("code=AN1", &Down, at(1010), TTL), Err(OnboardingError::ForgedState)));
     }
 }

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::app_center::AppCenterLogin;
-use super::IssuedState;
+use super::{IssuedState, OnboardingError};
+use crate::drive::BoxFuture;
 use crate::secret::Secret;
 
 /// A state handed out with a consent URL, with what the callback needs to finish: the exact
@@ -74,6 +75,31 @@ impl PendingState {
     pub fn key(&self) -> String {
         state_key(&self.value())
     }
+
+    /// The state as a store that keys it by [`state_key`] keeps it: JSON of everything but
+    /// the value (the callback brings the value back).
+    pub(crate) fn to_stored(&self) -> String {
+        let stored = Stored {
+            issued_at: self.issued_at,
+            redirect_uri: self.redirect_uri.clone(),
+            app_center: self.app_center.clone(),
+        };
+        serde_json::to_string(&stored).unwrap_or_default()
+    }
+
+    /// The state whose value is `value`, from what [`PendingState::to_stored`] wrote.
+    pub(crate) fn from_stored(value: &Secret, json: &[u8]) -> Option<PendingState> {
+        let Stored { issued_at, redirect_uri, app_center } = serde_json::from_slice(json).ok()?;
+        Some(PendingState { value: value.expose().to_owned(), issued_at, redirect_uri, app_center })
+    }
+}
+
+/// What a shared store keeps of a pending state: no value.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    issued_at: SystemTime,
+    redirect_uri: String,
+    app_center: Option<AppCenterLogin>,
 }
 
 /// The store key of a state value: hex SHA-256, so that a store (or its logs) never holds
@@ -94,14 +120,45 @@ pub enum Taken {
 }
 
 /// Where issued states wait for their callback. `take` must be atomic: of two callbacks with
-/// the same state, exactly one gets [`Taken::Pending`]. Over Redis: `SET key json EX ttl` on
-/// `put`, and on `take` a `GETDEL` followed by `SET key:used 1 EX ttl` (or one Lua script),
-/// with keys from [`state_key`].
+/// the same state, exactly one gets [`Taken::Pending`]. A store that cannot answer (a network
+/// store that is down) says so with [`OnboardingError::StateStore`]. Shared by several web
+/// servers: each client's `RedisStateStore` (feature `redis`; the protocol is
+/// [`onboarding::redis`](super::redis)).
 pub trait StateStore: Send + Sync {
     /// Keeps `state` (issued at `now`) until it is taken or forgotten.
-    fn put(&self, state: PendingState, now: SystemTime);
+    fn put(&self, state: PendingState, now: SystemTime) -> Result<(), OnboardingError>;
     /// Takes the state whose value is `value`, marking it used.
-    fn take(&self, value: &Secret, now: SystemTime) -> Taken;
+    fn take(&self, value: &Secret, now: SystemTime) -> Result<Taken, OnboardingError>;
+}
+
+/// A [`StateStore`] for async servers: the same two atomic operations as futures, so that a
+/// store on the network (the async client's `RedisStateStore`) never blocks the executor.
+/// Every [`StateStore`] is one, answering at once: fit for stores that do not block, such as
+/// [`MemoryStateStore`]. Read callbacks from it with
+/// [`read_callback_async`](super::read_callback_async).
+pub trait AsyncStateStore: Send + Sync {
+    /// Keeps `state` (issued at `now`) until it is taken or forgotten.
+    fn put_async(&self, state: PendingState, now: SystemTime) -> BoxFuture<'_, Result<(), OnboardingError>>;
+    /// Takes the state whose value is `value`, marking it used.
+    fn take_async<'a>(
+        &'a self,
+        value: &'a Secret,
+        now: SystemTime,
+    ) -> BoxFuture<'a, Result<Taken, OnboardingError>>;
+}
+
+impl<S: StateStore + ?Sized> AsyncStateStore for S {
+    fn put_async(&self, state: PendingState, now: SystemTime) -> BoxFuture<'_, Result<(), OnboardingError>> {
+        Box::pin(std::future::ready(self.put(state, now)))
+    }
+
+    fn take_async<'a>(
+        &'a self,
+        value: &'a Secret,
+        now: SystemTime,
+    ) -> BoxFuture<'a, Result<Taken, OnboardingError>> {
+        Box::pin(std::future::ready(self.take(value, now)))
+    }
 }
 
 enum Entry {
@@ -155,17 +212,18 @@ impl MemoryStateStore {
 }
 
 impl StateStore for MemoryStateStore {
-    fn put(&self, state: PendingState, now: SystemTime) {
+    fn put(&self, state: PendingState, now: SystemTime) -> Result<(), OnboardingError> {
         let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         self.purge(&mut map, now);
         map.insert(state.key(), (state.issued_at.min(now), Entry::Pending(state)));
+        Ok(())
     }
 
-    fn take(&self, value: &Secret, now: SystemTime) -> Taken {
+    fn take(&self, value: &Secret, now: SystemTime) -> Result<Taken, OnboardingError> {
         let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         self.purge(&mut map, now);
         let key = state_key(value);
-        match map.get_mut(&key) {
+        Ok(match map.get_mut(&key) {
             None => Taken::Unknown,
             Some((_, Entry::Used)) => Taken::Used,
             Some(slot) => {
@@ -180,7 +238,7 @@ impl StateStore for MemoryStateStore {
                     Taken::Unknown
                 }
             }
-        }
+        })
     }
 }
 
@@ -196,12 +254,12 @@ mod tests {
     fn single_use_and_retention() {
         let store = MemoryStateStore::new(Duration::from_secs(100));
         let s = PendingState::new([1; 32], at(1000), "https://app.example/cb");
-        store.put(s.clone(), at(1000));
-        assert_eq!(store.take(&Secret::new("nope"), at(1001)), Taken::Unknown);
-        assert_eq!(store.take(&s.value(), at(1001)), Taken::Pending(s.clone()));
-        assert_eq!(store.take(&s.value(), at(1002)), Taken::Used);
+        store.put(s.clone(), at(1000)).unwrap();
+        assert_eq!(store.take(&Secret::new("nope"), at(1001)).unwrap(), Taken::Unknown);
+        assert_eq!(store.take(&s.value(), at(1001)).unwrap(), Taken::Pending(s.clone()));
+        assert_eq!(store.take(&s.value(), at(1002)).unwrap(), Taken::Used);
         // Forgotten after the retention: a very late replay looks unknown.
-        assert_eq!(store.take(&s.value(), at(1200)), Taken::Unknown);
+        assert_eq!(store.take(&s.value(), at(1200)).unwrap(), Taken::Unknown);
         assert!(store.is_empty());
     }
 
@@ -214,5 +272,10 @@ mod tests {
         assert!(!format!("{s:?}").contains("cdcd"));
         assert_eq!(s.key().len(), 64);
         assert!(!s.key().contains("cdcd"));
+        // What a shared store keeps leaves the value out, and comes back whole with it.
+        let stored = s.to_stored();
+        assert!(!stored.contains("cdcd"), "{stored}");
+        assert_eq!(PendingState::from_stored(&s.value(), stored.as_bytes()), Some(s.clone()));
+        assert_eq!(PendingState::from_stored(&s.value(), b"{not json"), None);
     }
 }

@@ -288,8 +288,9 @@ return deleted
 "#,
 };
 
-/// Every script, for a transport that loads them up front.
-pub const SCRIPTS: [&Script; 9] = [
+/// Every script, for a transport that loads them up front: the shared store's and the
+/// onboarding state store's ([`onboarding::redis`](crate::onboarding::redis)).
+pub const SCRIPTS: [&Script; 11] = [
     &ACQUIRE_TOKEN,
     &COMPLETE_REFRESH,
     &ABANDON_REFRESH,
@@ -299,6 +300,8 @@ pub const SCRIPTS: [&Script; 9] = [
     &OBSERVE_RATE,
     &THROTTLED,
     &FORGET_CLIENT,
+    &crate::onboarding::redis::PUT_STATE,
+    &crate::onboarding::redis::TAKE_STATE,
 ];
 
 /// One script call for a transport to run (`EVALSHA`, falling back to `EVAL`).
