@@ -5,7 +5,8 @@
 //! Usage: `extract-fixtures [MODELS_DIR] [--out DIR] [--check]`
 //!
 //! `MODELS_DIR` defaults to `../shared/openapi` relative to the workspace root; `--out`
-//! defaults to this crate's `fixtures/` directory; `--check` compares instead of writing and
+//! defaults to this crate's `fixtures/` directory (the proptest schema always goes to core);
+//! `--check` compares instead of writing and
 //! exits with status 1 when the committed files are stale.
 
 use std::path::PathBuf;

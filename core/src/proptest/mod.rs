@@ -1,6 +1,10 @@
 //! Property-testing support (feature `proptest`): strategies that generate the values Amazon's
 //! models allow, for every model type and for every operation's inputs.
 //!
+//! Enable it by adding this crate, with the feature, as a dev-dependency next to your client
+//! crate (same version): `amazon-business-core = { version = "0.1", features = ["proptest"] }`;
+//! the types are the ones your client crate re-exports.
+//!
 //! Use it to property-test your own code: code that consumes outputs (feed it arbitrary pages,
 //! including enum values and union subtypes no model lists yet, as Amazon may add them), and
 //! code that builds requests (check that what you send is what you meant).

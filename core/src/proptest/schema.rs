@@ -171,8 +171,9 @@ impl Gen {
     pub(crate) fn top(&self, spec: &str, name: &str) -> Option<BoxedStrategy<Value>> {
         let d = &definition(spec, name)?["schema"];
         let mut stack = Vec::new();
-        if d.get("discriminator").is_none() && Self::inherited_discriminator(spec, d).is_some() {
+        if let (None, Some(tag)) = (d.get("discriminator"), Self::inherited_discriminator(spec, d)) {
             stack.push(name.to_owned());
+            let tag = tag.to_owned();
             let at = At {
                 spec,
                 owner: name,
@@ -180,7 +181,16 @@ impl Gen {
                 unknown: self.unknown_for(spec, name),
                 required_in_request: false,
             };
-            return self.schema(d, at, &mut stack);
+            // The union around the subtype writes its type field, not the subtype's struct.
+            return self.schema(d, at, &mut stack).map(|s| {
+                s.prop_map(move |mut v| {
+                    if let Value::Object(m) = &mut v {
+                        m.remove(&tag);
+                    }
+                    v
+                })
+                .boxed()
+            });
         }
         self.definition(spec, name, &mut stack)
     }
@@ -277,6 +287,9 @@ impl Gen {
                     })
                     .boxed(),
             );
+        }
+        if let Some(s) = narrowed(at.spec, at.owner, at.prop) {
+            return Some(s.prop_map(Value::String).boxed());
         }
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
             return Some(closed_set(values.clone(), at.unknown));
@@ -501,11 +514,13 @@ pub(crate) fn header_text() -> BoxedStrategy<String> {
 /// Properties the models type as free text but the SDK's types narrow, each to what the SDK
 /// accepts; see the module docs.
 fn narrowed(spec: &str, owner: &str, prop: &str) -> Option<BoxedStrategy<String>> {
-    let _ = owner;
-    match (spec, prop) {
-        // Countries the API names as text; the SDK takes a `Country`.
-        ("ProductSearch_API", "productRegion" | "shippingRegion") => Some(country()),
-        ("UserManagement_API", "region") => Some(country()),
+    match (spec, owner, prop) {
+        // Countries a request names (as text, or as a closed set): the SDK takes a `Country`,
+        // which has no unknown values.
+        ("ProductSearch_API", _, "productRegion" | "shippingRegion")
+        | ("UserManagement_API", _, "region")
+        | ("UserManagement_API", "Region", "")
+        | ("Ordering_API", "Region", "region") => Some(country()),
         _ => None,
     }
 }
