@@ -168,7 +168,7 @@ fn date_times_read_any_offset_and_write_utc_with_z_in_both_forms() {
             for form in [bare, object] {
                 let v: DateTimeValue = serde_json::from_str(&form.to_string()).unwrap();
                 prop_assert_eq!(v.date, t);
-                prop_assert_eq!(serde_json::to_value(&v).unwrap(), form);
+                prop_assert_eq!(serde_json::to_value(v).unwrap(), form);
             }
             Ok(())
         })

@@ -226,7 +226,9 @@ fn definitions_of<T: 'static>() -> Vec<(&'static str, &'static str)> {
             &[$($(($spec, $def, TypeId::of::<$ty> as fn() -> TypeId),)*)*]
         };
     }
-    static ROWS: &[(&str, &str, fn() -> TypeId)] = crate::for_each_definition!(rows);
+    /// `(model, definition, the Rust type's id)`.
+    type Row = (&'static str, &'static str, fn() -> TypeId);
+    static ROWS: &[Row] = crate::for_each_definition!(rows);
     ROWS.iter().filter(|(_, _, id)| id() == TypeId::of::<T>()).map(|(s, n, _)| (*s, *n)).collect()
 }
 

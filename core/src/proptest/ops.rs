@@ -188,7 +188,7 @@ pub(crate) fn inputs(id: &'static str) -> BoxedStrategy<Inputs> {
     }
     let body: BoxedStrategy<Option<Value>> = match spec["body"].as_str() {
         Some(def) => gen
-            .top(&spec["spec"].as_str().unwrap_or_default().to_owned(), def)
+            .top(spec["spec"].as_str().unwrap_or_default(), def)
             .unwrap_or_else(|| panic!("{id}: body {def} does not generate"))
             .prop_map(Some)
             .boxed(),
