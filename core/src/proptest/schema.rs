@@ -289,7 +289,11 @@ impl Gen {
             );
         }
         if let Some(s) = narrowed(at.spec, at.owner, at.prop) {
-            return Some(s.prop_map(Value::String).boxed());
+            // A country the model lists a closed set of: those values, never an unknown one.
+            return Some(match schema.get("enum").and_then(Value::as_array) {
+                Some(values) => closed_set(values.clone(), false),
+                None => s.prop_map(Value::String).boxed(),
+            });
         }
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
             return Some(closed_set(values.clone(), at.unknown));
