@@ -273,6 +273,11 @@ pub fn render<T: Serialize + ?Sized>(value: &T) -> String {
 
 /// Reads every `*.json` model in `dir` and extracts the examples and the catalogue.
 pub fn extract(dir: &Path) -> Result<Extracted, ExtractError> {
+    extract_models(&read_models(dir)?)
+}
+
+/// Reads every `*.json` model in `dir`, sorted by file name, as `(spec name, document)` pairs.
+pub fn read_models(dir: &Path) -> Result<Vec<(String, Value)>, ExtractError> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| err(format!("{}: {e}", dir.display())))? {
         let path = entry.map_err(|e| err(e.to_string()))?.path();
@@ -292,7 +297,7 @@ pub fn extract(dir: &Path) -> Result<Extracted, ExtractError> {
         let doc: Value = serde_json::from_str(&text).map_err(|e| err(format!("{}: {e}", path.display())))?;
         models.push((name, doc));
     }
-    extract_models(&models)
+    Ok(models)
 }
 
 /// Extracts from already parsed models, given as `(spec name, document)` pairs.
@@ -670,4 +675,118 @@ fn example_from_entry(
         }
     }
     Ok(ex)
+}
+
+/// The keys of a schema that say what values an instance may take, beyond its structure.
+const CONSTRAINT_KEYS: [&str; 7] =
+    ["pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"];
+
+/// A schema reduced to its structural and constraint keys, recursively.
+fn constrained(schema: &Value) -> Value {
+    let Some(map) = schema.as_object() else { return schema.clone() };
+    let mut out = Map::new();
+    for (k, v) in map {
+        if !STRUCTURAL_KEYS.contains(&k.as_str()) && !CONSTRAINT_KEYS.contains(&k.as_str()) {
+            continue;
+        }
+        let v = match (k.as_str(), v) {
+            ("properties", Value::Object(props)) => {
+                Value::Object(props.iter().map(|(name, p)| (name.clone(), constrained(p))).collect())
+            }
+            ("allOf", Value::Array(parts)) => Value::Array(parts.iter().map(constrained).collect()),
+            ("items" | "additionalProperties", Value::Object(_)) => constrained(v),
+            _ => v.clone(),
+        };
+        out.insert(k.clone(), v);
+    }
+    Value::Object(out)
+}
+
+/// Where core's `proptest` feature embeds the schema [`proptest_schema`] renders, relative to
+/// this crate's directory.
+pub const PROPTEST_SCHEMA_PATH: &str = "../core/src/proptest/schema.json";
+
+/// The compact schema core's `proptest` feature generates values from: every definition an
+/// operation reaches (as in `definitions.json`, with the models' constraints kept: `pattern`,
+/// `minLength`, `maxLength`, `minimum`, `maximum`, `minItems`, `maxItems`) and every
+/// operation's parameters (likewise constrained, with the body's definition name). One line
+/// of JSON and a newline.
+pub fn proptest_schema(models: &[(String, Value)]) -> Result<String, ExtractError> {
+    let extracted = extract_models(models)?;
+    let doc_of = |spec: &str| models.iter().find(|(s, _)| s == spec).map(|(_, d)| d);
+    let mut definitions = Map::new();
+    for d in &extracted.definitions {
+        let doc = doc_of(&d.spec).ok_or_else(|| err(format!("no model {}", d.spec)))?;
+        let raw = doc
+            .pointer(&format!("/definitions/{}", d.name))
+            .ok_or_else(|| err(format!("{}: no definition {}", d.spec, d.name)))?;
+        let entry = serde_json::json!({
+            "request": d.in_request,
+            "response": d.in_response,
+            "schema": constrained(raw),
+        });
+        let Value::Object(spec_map) =
+            definitions.entry(d.spec.clone()).or_insert_with(|| Value::Object(Map::new()))
+        else {
+            unreachable!("inserted as an object")
+        };
+        spec_map.insert(d.name.clone(), entry);
+    }
+    let mut operations = Map::new();
+    for op in &extracted.operations {
+        let doc = doc_of(&op.spec).ok_or_else(|| err(format!("no model {}", op.spec)))?;
+        let paths = doc.get("paths").and_then(Value::as_object).ok_or_else(|| err("no paths"))?;
+        let mut parameters: Vec<Value> = Vec::new();
+        for item in paths.values() {
+            let item = resolve(doc, item)?;
+            let Some((_, raw_op)) = item.as_object().into_iter().flatten().find(|(m, o)| {
+                METHODS.contains(&m.as_str()) && str_field(o, "operationId").as_deref() == Some(&op.operation)
+            }) else {
+                continue;
+            };
+            let common = item.get("parameters").and_then(Value::as_array).into_iter().flatten();
+            let own = raw_op.get("parameters").and_then(Value::as_array).into_iter().flatten();
+            let mut declared: Vec<&Value> = Vec::new();
+            for p in common.chain(own) {
+                let p = resolve(doc, p)?;
+                let key = (p.get("name"), p.get("in"));
+                if let Some(slot) = declared.iter_mut().find(|q| (q.get("name"), q.get("in")) == key) {
+                    *slot = p;
+                } else {
+                    declared.push(p);
+                }
+            }
+            for p in declared {
+                if p.get("in").and_then(Value::as_str) == Some("body") {
+                    continue;
+                }
+                let mut reduced = constrained(p);
+                if let (Value::Object(m), Some(obj)) = (&mut reduced, p.as_object()) {
+                    for key in ["name", "in", "required"] {
+                        if let Some(v) = obj.get(key) {
+                            m.insert(key.to_owned(), v.clone());
+                        }
+                    }
+                }
+                parameters.push(reduced);
+            }
+        }
+        operations.insert(
+            op.operation.clone(),
+            serde_json::json!({
+                "spec": op.spec,
+                "method": op.method,
+                "path": op.path,
+                "body": op.body_schema,
+                "parameters": parameters,
+            }),
+        );
+    }
+    let mut text = serde_json::to_string(&serde_json::json!({
+        "definitions": definitions,
+        "operations": operations,
+    }))
+    .map_err(|e| err(e.to_string()))?;
+    text.push('\n');
+    Ok(text)
 }

@@ -4,12 +4,62 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use amazon_business_conformance::fixtures::{
-    extract, load_definitions, load_examples, load_operations, render, DEFINITIONS_JSON, EXAMPLES_JSON,
-    OPERATIONS_JSON,
+    extract, load_definitions, load_examples, load_operations, proptest_schema, read_models, render,
+    DEFINITIONS_JSON, EXAMPLES_JSON, OPERATIONS_JSON, PROPTEST_SCHEMA_PATH,
 };
 
 fn models_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/openapi")
+}
+
+/// The models, from `../../shared/openapi` (a checkout next to the models) or, in a worktree
+/// elsewhere, `AB_MODELS_DIR`.
+fn models_dir_or_env() -> Option<PathBuf> {
+    let dir = std::env::var_os("AB_MODELS_DIR").map(PathBuf::from).unwrap_or_else(models_dir);
+    dir.is_dir().then_some(dir)
+}
+
+#[test]
+fn cores_proptest_schema_matches_a_fresh_extraction_and_the_fixtures() {
+    let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let on_disk = std::fs::read_to_string(crate_dir.join(PROPTEST_SCHEMA_PATH)).unwrap();
+    // What core embeds is what is on disk.
+    assert_eq!(amazon_business_core::proptest::SCHEMA_JSON, on_disk);
+    // It holds the same definitions, with the same structure, as the fixtures, whose own test
+    // checks them against the models; and the same operations.
+    let schema: serde_json::Value = serde_json::from_str(&on_disk).unwrap();
+    let definitions = load_definitions();
+    for d in &definitions {
+        let entry = &schema["definitions"][&d.spec][&d.name];
+        assert_eq!(entry["request"], d.in_request, "{} {}", d.spec, d.name);
+        assert_eq!(entry["response"], d.in_response, "{} {}", d.spec, d.name);
+        assert!(entry["schema"].is_object(), "{} {} is missing", d.spec, d.name);
+    }
+    let count: usize =
+        schema["definitions"].as_object().unwrap().values().map(|m| m.as_object().unwrap().len()).sum();
+    assert_eq!(count, definitions.len());
+    for op in load_operations() {
+        let entry = &schema["operations"][&op.operation];
+        assert_eq!(entry["path"], op.path.as_str(), "{}", op.operation);
+        assert_eq!(entry["method"], op.method.as_str(), "{}", op.operation);
+        let names: Vec<&str> =
+            op.parameters.iter().filter(|p| p.location != "body").map(|p| p.name.as_str()).collect();
+        let embedded: Vec<&str> =
+            entry["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(embedded, names, "{}", op.operation);
+    }
+    let Some(dir) = models_dir_or_env() else {
+        eprintln!(
+            "skipping the fresh extraction: no models at {} (set AB_MODELS_DIR)",
+            models_dir().display()
+        );
+        return;
+    };
+    let fresh = proptest_schema(&read_models(&dir).unwrap()).unwrap();
+    assert!(
+        fresh == on_disk,
+        "core/src/proptest/schema.json is stale: run `cargo run -p amazon-business-conformance --bin extract-fixtures`"
+    );
 }
 
 #[test]

@@ -21,6 +21,9 @@ pub mod onboarding;
 pub mod operation;
 pub mod pacer;
 pub mod place;
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod proptest;
 pub mod redact;
 pub mod retry;
 pub mod secret;

@@ -307,8 +307,18 @@ impl<'de> Deserialize<'de> for Amount {
             }
 
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
-                // Only reached from a non-JSON deserializer; JSON numbers arrive as exact text.
-                Amount::parse_text(&v.to_string()).map(Amount::new).map_err(E::custom)
+                // Reached from a non-JSON deserializer, and from a `serde_json::Value` whose
+                // number text is exactly the float's shortest form (`12.5`, `-7.0`; any other
+                // text arrives exact, through `visit_map`). That form writes a whole number
+                // with `.0`, which `to_string` drops: keep it, so that `12.0` stays `12.0`
+                // (found by the request-encoding property test: a `placeOrder` body read with
+                // `serde_json::from_value` was sent with `-8203571582` for `-8203571582.0`).
+                let text = if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e16 {
+                    format!("{v:.1}")
+                } else {
+                    v.to_string()
+                };
+                Amount::parse_text(&text).map(Amount::new).map_err(E::custom)
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Amount, A::Error> {

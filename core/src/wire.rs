@@ -182,6 +182,11 @@ impl RequestBuilder {
         let placeholder = format!("{{{name}}}");
         if value.is_empty() {
             self.fail(name, "must not be empty");
+        } else if value == "." || value == ".." {
+            // Dot segments: URL parsers and servers resolve them away (`/carts/../items` is
+            // `/items`), even percent-encoded (`%2E`, by the WHATWG URL rules), so the request
+            // would reach another resource. Found by the request-encoding property test.
+            self.fail(name, format!("cannot be {value:?}: URLs resolve a path segment of only dots away"));
         } else if !self.path.contains(&placeholder) {
             self.fail(name, "is not a parameter of this path");
         } else {

@@ -1,16 +1,20 @@
 #![forbid(unsafe_code)]
-//! Regenerates `conformance/fixtures/{examples,operations,definitions}.json` from the OpenAPI models.
+//! Regenerates `conformance/fixtures/{examples,operations,definitions}.json` from the OpenAPI
+//! models, and the schema core's `proptest` feature embeds (`core/src/proptest/schema.json`).
 //!
 //! Usage: `extract-fixtures [MODELS_DIR] [--out DIR] [--check]`
 //!
 //! `MODELS_DIR` defaults to `../shared/openapi` relative to the workspace root; `--out`
-//! defaults to this crate's `fixtures/` directory; `--check` compares instead of writing and
+//! defaults to this crate's `fixtures/` directory (the proptest schema always goes to core);
+//! `--check` compares instead of writing and
 //! exits with status 1 when the committed files are stale.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use amazon_business_conformance::fixtures::{extract, render};
+use amazon_business_conformance::fixtures::{
+    extract_models, proptest_schema, read_models, render, PROPTEST_SCHEMA_PATH,
+};
 
 fn main() -> ExitCode {
     let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -36,7 +40,8 @@ fn main() -> ExitCode {
             other => models = PathBuf::from(other),
         }
     }
-    let extracted = match extract(&models) {
+    let read = read_models(&models).and_then(|m| Ok((extract_models(&m)?, proptest_schema(&m)?)));
+    let (extracted, schema) = match read {
         Ok(x) => x,
         Err(e) => {
             eprintln!("extract-fixtures: {e}");
@@ -54,13 +59,13 @@ fn main() -> ExitCode {
         extracted.definitions.len()
     );
     let files = [
-        ("examples.json", render(&extracted.examples)),
-        ("operations.json", render(&extracted.operations)),
-        ("definitions.json", render(&extracted.definitions)),
+        (out.join("examples.json"), render(&extracted.examples)),
+        (out.join("operations.json"), render(&extracted.operations)),
+        (out.join("definitions.json"), render(&extracted.definitions)),
+        (crate_dir.join(PROPTEST_SCHEMA_PATH), schema),
     ];
     let mut stale = false;
-    for (name, text) in files {
-        let path = out.join(name);
+    for (path, text) in files {
         if check {
             let current = std::fs::read_to_string(&path).unwrap_or_default();
             if current != text {
@@ -68,7 +73,8 @@ fn main() -> ExitCode {
                 stale = true;
             }
         } else {
-            if let Err(e) = std::fs::create_dir_all(&out).and_then(|()| std::fs::write(&path, text)) {
+            let dir = path.parent().unwrap_or(&out);
+            if let Err(e) = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, text)) {
                 eprintln!("extract-fixtures: {}: {e}", path.display());
                 return ExitCode::FAILURE;
             }

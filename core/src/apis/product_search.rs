@@ -189,7 +189,7 @@ string_enum! {
 }
 
 /// The `inclusionsForProducts` values every operation but [`SearchProducts`] accepts.
-const PRODUCT_INCLUSIONS_SHARED: &[&str] = &[
+pub(crate) const PRODUCT_INCLUSIONS_SHARED: &[&str] = &[
     "ALL",
     "bookInformation",
     "byLine",
