@@ -210,13 +210,15 @@ pub const RESERVE: Script = Script { name: "reserve", source: concat!(gcra_prelu
 
 /// `Recheck`. KEYS: bucket. ARGV: plan rate (or empty), plan burst, the booking's revision.
 /// Answers -1 while the booking stands; once the bucket's rate changed, books again and
-/// answers as `Reserve`.
+/// answers as `Reserve`. A booking this process made in its own memory while Redis was down
+/// (revision `m…`) stands: Redis cannot have voided it, and booking again would put the call
+/// at the back of the fleet's queue.
 pub const RECHECK: Script = Script {
     name: "recheck",
     source: concat!(
         gcra_prelude!(),
         r#"
-if (redis.call('HGET', KEYS[1], 'rev') or '0') == ARGV[3] then return -1 end
+if string.sub(ARGV[3], 1, 1) == 'm' or (redis.call('HGET', KEYS[1], 'rev') or '0') == ARGV[3] then return -1 end
 "#,
         gcra_book!()
     ),
@@ -989,6 +991,13 @@ impl SharedStore {
                         );
                     }
                 }
+            }
+        }
+        if let StoreOp::Recheck { revision, .. } = &op {
+            if revision & REDIS_REVISION != 0 {
+                // A booking Redis made stands while Redis cannot be asked: booking again in
+                // this process would only send the call to the back of another queue.
+                return StoreReply::Kept;
             }
         }
         memory.run(fallback(op, share), now)

@@ -298,3 +298,29 @@ fn the_scripts_pace_with_the_pacers_margin() {
         assert!(script.source.contains("(rate * margin)"), "{}", script.name);
     }
 }
+
+#[test]
+fn a_booking_outlives_a_switch_between_redis_and_the_fallback() {
+    let store = SharedStore::new(RedisOptions::default());
+    let memory = MemoryStore::default();
+    let bucket = BucketKey { credential: key("r"), operation: "getCart" };
+    let n = now();
+    // Booked on Redis, rechecked while Redis is down: it stands (memory would book anew, at
+    // the back of its own queue).
+    let booked = read_reply(
+        &StoreOp::Reserve { bucket: bucket.clone(), plan: None },
+        RedisValue::Array(vec![RedisValue::Int(900_000), RedisValue::Int(7), RedisValue::Int(0)]),
+    );
+    let Ok(StoreReply::Reserved(r)) = booked else { panic!("{booked:?}") };
+    let down = |_: RedisCommand| std::future::ready(Err(RedisError::new("connection refused")));
+    let recheck = StoreOp::Recheck { bucket: bucket.clone(), plan: None, revision: r.revision };
+    assert!(matches!(ready_now(store.run(&memory, recheck, n, down)), StoreReply::Kept));
+    // The in-process store itself still voids its own bookings when its rate changes.
+    let mine = memory.buckets.reserve(&bucket, None, n.instant);
+    memory.buckets.observe_rate(&bucket, None, 40.0, n.instant);
+    let again = StoreOp::Recheck { bucket, plan: None, revision: mine.revision };
+    let later = n.after(Duration::from_millis(10));
+    assert!(matches!(ready_now(store.run(&memory, again, later, down)), StoreReply::Reserved(_)));
+    // A booking made in memory goes to Redis as `m…`, which the script keeps.
+    assert!(RECHECK.source.contains("string.sub(ARGV[3], 1, 1) == 'm'"));
+}
