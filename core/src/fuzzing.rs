@@ -6,6 +6,7 @@
 use std::time::{Duration, SystemTime};
 
 use crate::operation::Operation;
+use crate::secret::Secret;
 
 fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> http::Response<Vec<u8>> {
     let mut r = http::Response::new(body.to_vec());
@@ -135,5 +136,92 @@ pub fn encoding_roundtrip(data: &[u8]) {
             serde_json::from_slice(&serde_json::to_vec(&a).expect("writes")).expect("reads");
         assert_eq!(back, a);
         assert_eq!(back.form(), a.form());
+    }
+}
+
+/// The last value of `key` among the query pairs of `query`.
+fn last_pair(query: &str, key: &str) -> Option<String> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k == key)
+        .last()
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The consent redirect readers over an arbitrary URL or query: `read_redirect` (against one
+/// issued state), `read_callback` (against a state store) and `AppCenterLogin::read`. The
+/// first byte picks how long after its issue the redirect arrives (0 to 765 s, against a
+/// five-minute TTL). What they return came from the input, and a callback reads once.
+pub fn onboarding_redirect(data: &[u8]) {
+    use crate::onboarding::{
+        read_callback, read_redirect, AppCenterLogin, MemoryStateStore, OnboardingError, PendingState,
+        RedirectError, StateStore,
+    };
+    let (sel, rest) = split(data);
+    let text = String::from_utf8_lossy(rest);
+    let issued_at = now();
+    let at = issued_at + Duration::from_secs(u64::from(sel) * 3);
+    let max_age = Duration::from_secs(300);
+    // The state every seed carries: 32 bytes of 0xab, as hex.
+    let pending = PendingState::new([0xab; 32], issued_at, "https://app.example/cb");
+    let value = pending.value().expose().to_owned();
+
+    let redirect_query = text.strip_prefix('?').unwrap_or(&text);
+    match read_redirect(&text, &pending.issued(), at, max_age) {
+        Ok(code) => {
+            assert_eq!(last_pair(redirect_query, "state").as_deref(), Some(value.as_str()));
+            assert_eq!(last_pair(redirect_query, "code").as_deref(), Some(code.expose()));
+            assert!(!code.expose().is_empty() && last_pair(redirect_query, "error").is_none());
+            assert!(at.duration_since(issued_at).unwrap_or_default() <= max_age);
+        }
+        Err(RedirectError::StateMismatch) => {
+            assert_ne!(last_pair(redirect_query, "state").as_deref(), Some(value.as_str()));
+        }
+        Err(e) => {
+            assert_eq!(last_pair(redirect_query, "state").as_deref(), Some(value.as_str()));
+            assert!(!e.to_string().is_empty());
+        }
+    }
+
+    let query = crate::onboarding::query_of(&text);
+    let store = MemoryStateStore::new(Duration::from_secs(3600));
+    store.put(pending.clone(), issued_at);
+    match read_callback(&text, &store, at, max_age) {
+        Ok(cb) => {
+            assert_eq!(cb.state, pending);
+            assert_eq!(last_pair(query, "state").as_deref(), Some(value.as_str()));
+            assert_eq!(last_pair(query, "code").as_deref(), Some(cb.code.expose()));
+            assert!(last_pair(query, "error").is_none());
+            // Neither the code nor the state shows in Debug.
+            let shown = format!("{cb:?}");
+            assert!(!shown.contains(&value));
+            if cb.code.expose().len() >= 4 && !"Callback { state: PendingState".contains(cb.code.expose()) {
+                let code = cb.code.expose();
+                let placeholder =
+                    format!("{:?}", crate::onboarding::Callback { code: Secret::new(""), ..cb.clone() });
+                assert!(placeholder.contains(code) || !shown.contains(code), "the code shows in {shown}");
+            }
+            // A state works once.
+            let again = read_callback(&text, &store, at, max_age);
+            assert!(matches!(again, Err(OnboardingError::ReplayedState)), "{again:?}");
+        }
+        Err(OnboardingError::ForgedState) => {
+            assert_ne!(last_pair(query, "state").as_deref(), Some(value.as_str()));
+        }
+        Err(e) => {
+            assert_eq!(last_pair(query, "state").as_deref(), Some(value.as_str()));
+            assert!(!e.to_string().is_empty());
+        }
+    }
+
+    if let Ok(login) = AppCenterLogin::read(&text) {
+        assert_eq!(last_pair(query, "amazon_callback_uri").as_deref(), Some(login.callback_uri.as_str()));
+        assert_eq!(last_pair(query, "amazon_state").as_deref(), Some(login.amazon_state.as_str()));
+        // A login it accepted can always be completed, and says so with App Center's state.
+        for success in [true, false] {
+            let url = login.completion_url(success).expect("an accepted callback URI completes");
+            let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+            assert!(pairs.contains(&("amazon_state".to_owned(), login.amazon_state.clone())), "{url}");
+        }
+        let _ = login.acknowledgement(&pending.clone().for_app_center(login.clone()));
     }
 }

@@ -26,12 +26,13 @@ fn replay(target: &str, run: fn(&[u8])) -> usize {
 #[test]
 fn corpus_replays_without_panics() {
     type Target = (&'static str, fn(&[u8]));
-    let targets: [Target; 5] = [
+    let targets: [Target; 6] = [
         ("lwa_response", fuzzing::lwa_response),
         ("api_error", fuzzing::api_error),
         ("headers", fuzzing::headers),
         ("operation_response", fuzzing::operation_response),
         ("encoding_roundtrip", fuzzing::encoding_roundtrip),
+        ("onboarding_redirect", fuzzing::onboarding_redirect),
     ];
     for (name, run) in targets {
         let n = replay(name, run);

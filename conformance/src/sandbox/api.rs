@@ -149,7 +149,7 @@ fn check_user_email(shared: &Shared, call: &ApiCall<'_>) -> Result<(), Answer> {
 }
 
 /// The recorded answer of the first example the request matches exactly.
-fn recorded(shared: &Shared, state: &State, call: &ApiCall<'_>) -> Result<Answer, Miss> {
+pub(super) fn recorded(shared: &Shared, state: &State, call: &ApiCall<'_>) -> Result<Answer, Miss> {
     let candidates = state.candidates(call.operation, &call.req.method, call.template);
     let header = |name: &str| call.req.header(name);
     match find_match(call.spec, candidates, &call.parts(&header)) {
@@ -172,7 +172,7 @@ fn recorded(shared: &Shared, state: &State, call: &ApiCall<'_>) -> Result<Answer
 
 /// Amazon's `InvalidInput` for a request no example matches, with the emulator's diagnosis in
 /// a header and in the body.
-fn mismatch(shared: &Shared, call: &ApiCall<'_>, miss: Miss) -> Answer {
+pub(super) fn mismatch(shared: &Shared, call: &ApiCall<'_>, miss: Miss) -> Answer {
     let mut answer = shared.api_error(400, "InvalidInput", "Could not match input arguments", call.rate());
     let text = format!(
         "nearest example {}: {}",

@@ -213,12 +213,14 @@ pub(crate) fn decimal(s: &str) -> Option<(bool, String, i64)> {
         return None;
     }
     let mut digits: String = format!("{int}{frac}");
-    let mut exp = exp - frac.len() as i64;
+    // An exponent near the ends of i64 (`1.5e-9223372036854775808`) is no number a model
+    // holds: not a number, rather than an overflow.
+    let mut exp = exp.checked_sub(i64::try_from(frac.len()).ok()?)?;
     let trimmed = digits.trim_start_matches('0').to_owned();
     digits = trimmed;
     while digits.ends_with('0') {
         digits.pop();
-        exp += 1;
+        exp = exp.checked_add(1)?;
     }
     if digits.is_empty() {
         return Some((false, String::new(), 0));
@@ -433,6 +435,11 @@ mod tests {
         assert_ne!(decimal("1"), decimal("-1"));
         assert_eq!(decimal("0"), decimal("-0.0"));
         assert_eq!(decimal("x"), None);
+        // Exponents at the ends of i64 overflowed while normalising (a panic in debug builds).
+        assert_eq!(decimal("1.5e-9223372036854775808"), None);
+        assert_eq!(decimal("10e9223372036854775807"), None);
+        assert_eq!(decimal("1e9223372036854775807"), Some((false, "1".to_owned(), i64::MAX)));
+        assert!(!value_matches(&json!(12), "1.2e-9223372036854775808", None));
         let a: Value = serde_json::from_str(r#"{"a":[1,{"b":2.50}]}"#).unwrap();
         let b: Value = serde_json::from_str(r#"{"a":[1.0,{"b":2.5}]}"#).unwrap();
         assert_eq!(json_difference(&a, &b, "$"), None);

@@ -64,6 +64,8 @@ mod api;
 pub mod consent;
 mod documents;
 mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 mod lwa;
 mod matching;
 mod pages;

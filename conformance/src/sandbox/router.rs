@@ -62,7 +62,7 @@ impl Target {
 }
 
 impl Shared {
-    fn route(&self, state: &State, method: &str, path: &str) -> Target {
+    pub(super) fn route(&self, state: &State, method: &str, path: &str) -> Target {
         if path == LWA_PATH {
             return Target::Lwa;
         }

@@ -85,17 +85,7 @@ async fn serve(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<A
         Ok(collected) => collected.to_bytes().to_vec(),
         Err(_) => return Err(Hangup),
     };
-    let wire = WireRequest {
-        method: parts.method.as_str().to_owned(),
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect(),
-        body,
-    };
+    let wire = WireRequest::new(&parts, body);
     match shared.handle(wire) {
         Delivery::Drop => Err(Hangup),
         Delivery::Normal(answer) => Ok(respond(answer, AnswerBody::full)),

@@ -240,6 +240,21 @@ pub(crate) struct WireRequest {
 }
 
 impl WireRequest {
+    /// The request as the server reads it: header values that are not UTF-8 are read lossily.
+    pub(crate) fn new(parts: &http::request::Parts, body: Vec<u8>) -> WireRequest {
+        WireRequest {
+            method: parts.method.as_str().to_owned(),
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().map(str::to_owned),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect(),
+            body,
+        }
+    }
+
     pub(crate) fn header(&self, name: &str) -> Option<String> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone())
     }
