@@ -184,7 +184,7 @@ pub fn onboarding_redirect(data: &[u8]) {
 
     let query = crate::onboarding::query_of(&text);
     let store = MemoryStateStore::new(Duration::from_secs(3600));
-    store.put(pending.clone(), issued_at);
+    store.put(pending.clone(), issued_at).expect("the in-memory store keeps any state");
     match read_callback(&text, &store, at, max_age) {
         Ok(cb) => {
             assert_eq!(cb.state, pending);
