@@ -169,10 +169,12 @@ impl<'a> Generator<'a> {
     }
 
     fn schema(&mut self, schema: &Value, key: &str, depth: usize) -> Value {
-        if depth > 14 {
-            return Value::Null;
-        }
         if let Some(name) = ref_name(schema) {
+            // Recursion is cut at a reference (never at a leaf of an object kept), so a cut
+            // shape is left out whole.
+            if depth > 14 {
+                return Value::Null;
+            }
             return self.definition(name, depth + 1);
         }
         if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
@@ -214,7 +216,10 @@ impl<'a> Generator<'a> {
             "array" => {
                 let n = self.lengths.get(key).copied().unwrap_or(2);
                 let items = schema.get("items").cloned().unwrap_or(Value::Null);
-                Value::Array((0..n).map(|_| self.schema(&items, key, depth + 1)).collect())
+                // Items cut by the depth limit are left out, not sent as nulls the models
+                // do not allow (recursive shapes such as searchProducts' text fragments).
+                let items: Vec<Value> = (0..n).map(|_| self.schema(&items, key, depth + 1)).collect();
+                Value::Array(items.into_iter().filter(|v| !v.is_null()).collect())
             }
             _ => self.leaf(schema, key, ty),
         }
