@@ -415,12 +415,11 @@ impl<'a, O: Operation> Call<'a, O> {
                     let template = self.probe.as_ref().map_or(&self.request, |p| &p.request);
                     let mut request = copy_request(template);
                     let headers = request.headers_mut();
-                    match HeaderValue::from_str(token.value().expose()) {
-                        Ok(mut v) => {
-                            v.set_sensitive(true);
-                            headers.insert(ACCESS_TOKEN_HEADER, v);
+                    match token.header() {
+                        Some(v) => {
+                            headers.insert(ACCESS_TOKEN_HEADER, v.clone());
                         }
-                        Err(_) => {
+                        None => {
                             return self.done(Err(Error::Lwa(crate::error::LwaError {
                                 code: crate::error::LwaErrorCode::Other("invalid_token".into()),
                                 status: 200,
@@ -430,8 +429,8 @@ impl<'a, O: Operation> Call<'a, O> {
                             })))
                         }
                     }
-                    if let Ok(ua) = HeaderValue::from_str(&self.engine.shared.config.user_agent) {
-                        headers.insert(USER_AGENT, ua);
+                    if let Some(ua) = &self.engine.shared.user_agent {
+                        headers.insert(USER_AGENT, ua.clone());
                     }
                     headers.entry(ACCEPT).or_insert(HeaderValue::from_static("application/json"));
                     match &mut self.probe {

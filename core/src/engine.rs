@@ -48,6 +48,8 @@ pub(crate) struct Shared {
     pub(crate) client_secret: RwLock<Secret>,
     pub(crate) store: MemoryStore,
     pub(crate) lease: Duration,
+    /// The configured user agent as a header value, made once (not once per request).
+    pub(crate) user_agent: Option<http::HeaderValue>,
     /// The state the calls' jitter seeds are drawn from (see [`Engine::mix_entropy`]).
     pub(crate) seeds: AtomicU64,
 }
@@ -84,6 +86,7 @@ impl Engine {
             client_secret: RwLock::new(config.credentials.client_secret().clone()),
             store: MemoryStore::default(),
             lease,
+            user_agent: http::HeaderValue::from_str(&config.user_agent).ok(),
             seeds: AtomicU64::new(0),
             config,
         };

@@ -5,14 +5,15 @@ use std::fmt;
 /// A secret value (client secret, refresh token, access token, authorization code).
 ///
 /// `Debug` and `Display` print `Secret(***)`, so a secret inside a configuration, an error or a
-/// log line never leaks. Read the value on purpose with [`Secret::expose`].
+/// log line never leaks. Read the value on purpose with [`Secret::expose`]. Clones share the
+/// value (it is reference-counted), so handing a token to each call copies no bytes.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret(std::sync::Arc<str>);
 
 impl Secret {
     /// Wraps a value.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(value.into().into())
     }
 
     /// The value itself. Call this only where the value goes on the wire.
@@ -45,13 +46,13 @@ impl fmt::Display for Secret {
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
-        Secret(value)
+        Secret(value.into())
     }
 }
 
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
-        Secret(value.to_owned())
+        Secret(value.into())
     }
 }
 

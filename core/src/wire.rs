@@ -21,6 +21,20 @@ pub fn encode_component(s: &str) -> String {
     utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
+/// Where `{name}` is in `path` (each placeholder of a model path appears once).
+fn placeholder(path: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    let bytes = path.as_bytes();
+    let mut from = 0;
+    while let Some(open) = bytes[from..].iter().position(|&b| b == b'{').map(|i| from + i) {
+        let end = open + 1 + name.len();
+        if bytes.get(open + 1..end) == Some(name.as_bytes()) && bytes.get(end) == Some(&b'}') {
+            return Some(open..end + 1);
+        }
+        from = open + 1;
+    }
+    None
+}
+
 /// The header that names the business user a call acts for.
 pub const USER_EMAIL_HEADER: &str = "x-amz-user-email";
 /// The header that carries the LWA access token.
@@ -179,7 +193,6 @@ impl RequestBuilder {
     /// Fills the `{name}` placeholder with an encoded path segment. An empty value is refused.
     pub fn path_param(mut self, name: &str, value: impl WireValue) -> Self {
         let value = value.to_wire();
-        let placeholder = format!("{{{name}}}");
         if value.is_empty() {
             self.fail(name, "must not be empty");
         } else if value == "." || value == ".." {
@@ -187,10 +200,14 @@ impl RequestBuilder {
             // `/items`), even percent-encoded (`%2E`, by the WHATWG URL rules), so the request
             // would reach another resource. Found by the request-encoding property test.
             self.fail(name, format!("cannot be {value:?}: URLs resolve a path segment of only dots away"));
-        } else if !self.path.contains(&placeholder) {
-            self.fail(name, "is not a parameter of this path");
         } else {
-            self.path = self.path.replace(&placeholder, &encode_component(&value));
+            match placeholder(&self.path, name) {
+                None => self.fail(name, "is not a parameter of this path"),
+                Some(range) => {
+                    let encoded: std::borrow::Cow<'_, str> = utf8_percent_encode(&value, UNRESERVED).into();
+                    self.path.replace_range(range, &encoded);
+                }
+            }
         }
         self
     }
@@ -425,6 +442,23 @@ mod tests {
             "https://na.business-api.amazon.com/r/112-1%202/x?startDate=2020-12-01T00%3A00%3A00Z&flag=true&ids=a,b%2Cc"
         );
         assert_eq!(req.headers()[USER_EMAIL_HEADER], "buyer@example.com");
+    }
+
+    #[test]
+    fn a_path_parameter_fills_its_own_placeholder_only() {
+        let base = Url::parse("https://x.example").unwrap();
+        let req = RequestBuilder::new("op", Method::GET, &cx(&base), "/a/{idx}/{id}/{i}")
+            .path_param("id", "B")
+            .path_param("i", "C")
+            .path_param("idx", "{id}")
+            .build()
+            .unwrap();
+        assert_eq!(req.uri().path(), "/a/%7Bid%7D/B/C");
+        let err = RequestBuilder::new("op", Method::GET, &cx(&base), "/a/{idx}")
+            .path_param("id", "x")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("id: is not a parameter of this path"), "{err}");
     }
 
     #[test]

@@ -86,13 +86,14 @@ impl HyperSender {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<hyper::body::Incoming>, TransportError> {
-        let origin = origin(request.uri());
+        // Named only in a failure's message: cloning the URI shares its bytes.
+        let uri = request.uri().clone();
         let request = request.map(|b| Full::new(Bytes::from(b)));
         match &self.pool {
             Pool::Direct(c) => c.request(request).await,
             Pool::Proxied(c) => c.request(request).await,
         }
-        .map_err(|e| map_client_error(e, &origin))
+        .map_err(|e| map_client_error(e, &origin(&uri)))
     }
 
     /// Sends `request` and reads as much of the body as the core decides from the status
