@@ -153,22 +153,17 @@ where
 /// let e = transport_error(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
 /// assert_eq!(e.kind, TransportErrorKind::Reset);
 /// ```
-pub fn transport_error<E>(error: E) -> TransportError
-where
-    E: std::error::Error + Send + Sync + 'static,
-{
+pub fn transport_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> TransportError {
     TransportError::classify(&error, library_kind)
 }
 
-/// What the error types of the default sender's libraries say (none without `tokio`).
-fn library_kind(
-    e: &(dyn std::error::Error + 'static),
-) -> Option<amazon_business_core::error::TransportErrorKind> {
-    #[cfg(feature = "tokio")]
-    if let Some(kind) = hyper_sender::hyper_kind(e) {
-        return Some(kind);
-    }
-    let _ = e;
+/// What the error types of the default sender's libraries say.
+#[cfg(feature = "tokio")]
+use hyper_sender::hyper_kind as library_kind;
+
+/// Without `tokio` there is no default sender whose errors to know.
+#[cfg(not(feature = "tokio"))]
+fn library_kind(_: &(dyn std::error::Error + 'static)) -> Option<error::TransportErrorKind> {
     None
 }
 

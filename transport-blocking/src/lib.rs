@@ -138,10 +138,7 @@ where
 /// let e = transport_error(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
 /// assert_eq!(e.kind, TransportErrorKind::Reset);
 /// ```
-pub fn transport_error<E>(error: E) -> TransportError
-where
-    E: std::error::Error + Send + Sync + 'static,
-{
+pub fn transport_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> TransportError {
     TransportError::classify(&error, http1_sender::h1_kind)
 }
 
