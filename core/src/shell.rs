@@ -344,11 +344,13 @@ macro_rules! onboarder_shell {
 /// buckets) and `RedisStateStore` (onboarding states) types with their constructors. A macro
 /// because core must not depend on `redis`: the paths resolve in the transport, which does.
 /// It expects a `Connection` type with `fn open(url: &str, timeout: Duration) -> Result<Connection, Error>`
-/// in scope. `$krate` names the crate in the doc examples.
+/// and `execute(&self, RedisCommand)`, a future of `Result<RedisValue, RedisError>`, in scope.
+/// `$krate` names the crate in the doc examples; `[async] [.await]` (or the blocking client's
+/// `[] [.wait()]`) make `RedisStore::run` async or blocking.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! redis_shell {
-    ($krate:ident) => {
+    ($krate:ident; [$($async:tt)*] [$($run:tt)*]) => {
         fn bad_url(e: &redis::RedisError) -> $crate::Error {
             $crate::Error::Config($crate::error::ConfigError::new(
                 "redis url",
@@ -490,6 +492,16 @@ macro_rules! redis_shell {
             /// True while Redis is failing and the client runs on its in-process store.
             pub fn is_down(&self) -> bool {
                 self.shared.is_down()
+            }
+
+            /// Runs one step: on Redis, or on `memory` when Redis fails or is known down.
+            pub(crate) $($async)* fn run(
+                &self,
+                memory: &$crate::MemoryStore,
+                op: $crate::StoreOp,
+                now: $crate::Now,
+            ) -> $crate::StoreReply {
+                self.shared.run(memory, op, now, |c| self.conn.execute(c))$($run)*
             }
         }
 
