@@ -37,6 +37,10 @@ pub fn check_url(url: &str) -> Result<Url, Error> {
     }
 }
 
+/// How much of a failed download's body the transports read for [`failure`] (about: the
+/// async one stops after the frame that passes it).
+pub const FAILURE_BODY_READ: usize = 4096;
+
 /// The error for a download answered with a non-2xx `status`. Presigned URLs live about five
 /// minutes; an expired one answers 403 and the error says to ask for a fresh URL.
 pub fn failure(status: u16, headers: &http::HeaderMap, body: &[u8]) -> Error {

@@ -1,19 +1,61 @@
 //! The part of a client that is the same in every transport, written once and expanded in
 //! each transport crate by [`client_shell!`](crate::client_shell): the bound-request type and
-//! the `Client` methods that only touch the [`Engine`](crate::Engine).
+//! the `Client` methods that only touch the [`Engine`](crate::Engine), over the paging steps
+//! below.
+
+use crate::{drive, Driver, Engine, Error, Pager, Paginated};
+
+impl<O: Paginated> Pager<O> {
+    /// Sends the next page's operation on `engine` through `driver` and records what it gave;
+    /// `None` when paging is over.
+    pub async fn next_page<D: Driver + ?Sized>(
+        &mut self,
+        engine: &Engine,
+        driver: &D,
+    ) -> Option<Result<O::Output, Error>> {
+        let op = self.take()?;
+        let result = drive(engine, &op, driver).await;
+        self.record(&op, &result);
+        Some(result)
+    }
+
+    /// Sends every page in order and returns them; the first error ends it.
+    pub async fn all<D: Driver + ?Sized>(
+        mut self,
+        engine: &Engine,
+        driver: &D,
+    ) -> Result<Vec<O::Output>, Error> {
+        let mut pages = Vec::new();
+        while let Some(page) = self.next_page(engine, driver).await {
+            pages.push(page?);
+        }
+        Ok(pages)
+    }
+}
 
 /// Generates, in a transport crate, the `Client` type (documented by `$doc`, over the crate's
-/// `Inner`), the `Request<'c, O>` type (an operation bound to a
-/// client), `Client::from_env` (under the attributes given, e.g. a `cfg` for the default
-/// sender's feature) and the engine-only `Client` methods. `from_env` reads variables through
-/// an `env_var(&str) -> Option<String>` function of the transport (core reads no environment),
-/// and the clocks through its `now() -> Now`. `[async] [.await]` (or `[] []`) make the methods
-/// that send async or blocking. It expects an `Inner` struct with a `sender` in
-/// scope where it is invoked; with the transport's `redis` feature, `inner.redis: OnceLock<RedisStore>` and `Client::new` too.
+/// `Inner`), the `Request<'c, O>` type (an operation bound to a client) with its `send`,
+/// `pages` and `all`, the constructors over the default sender `$sender` (`new`, `from_env`,
+/// `with_sender`, under the attributes given, e.g. a `cfg` for the default sender's feature)
+/// and the engine-only `Client` methods. `from_env` reads variables through an
+/// `env_var(&str) -> Option<String>` function of the transport (core reads no environment),
+/// and the clocks through its `now() -> Now`.
+///
+/// `[async] [.await]` (or `[] []`) make the methods that send async or blocking; the third
+/// group finishes a future of the [`Driver`](crate::Driver) (`.await`, or the blocking client's
+/// `.wait()`). `op:` and `paged:` are the bounds the transport needs of an operation and of a
+/// paginated one, `$pages` the type of `Client::pages` (in `'c` and `O`).
+///
+/// It expects in scope where it is invoked an `Inner` struct with a `sender`, `HttpSend`,
+/// `Client::with_engine` and `Client::paged(&self, Pager<O>) -> $pages`; with the transport's
+/// `redis` feature, `inner.redis: OnceLock<RedisStore>` too.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! client_shell {
-    ($doc:literal; $(#[$default:meta])* ; [$($async:tt)*] [$($aw:tt)*]) => {
+    (
+        $doc:literal; $(#[$default:meta])* $sender:ident; [$($async:tt)*] [$($aw:tt)*] [$($run:tt)*];
+        op: [$($op:tt)*]; paged: [$($paged:tt)*] -> $pages:ty
+    ) => {
         #[doc = $doc]
         #[derive(Clone)]
         pub struct Client {
@@ -23,10 +65,76 @@ macro_rules! client_shell {
 
         $(#[$default])*
         impl Client {
+            #[doc = concat!("A client over the default sender ([`", stringify!($sender), "`]).")]
+            pub fn new(config: $crate::Config) -> Result<Client, $crate::Error> {
+                let sender = $sender::new(&config)?;
+                Ok(Client::with_sender(config, sender))
+            }
+
             /// A client over the default sender, configured from `AB_*` environment variables
             /// (see [`Config::from_lookup`]($crate::Config::from_lookup)).
             pub fn from_env() -> Result<Client, $crate::Error> {
                 Client::new($crate::Config::from_lookup(env_var)?)
+            }
+
+            /// A client over your own [`HttpSend`] (the async client waits with tokio's timer).
+            pub fn with_sender(config: $crate::Config, sender: impl HttpSend + 'static) -> Client {
+                Client::with_engine($crate::Engine::new(config), sender)
+            }
+        }
+
+        impl Client {
+            /// Sends one operation and returns its output, with token exchanges, retries and
+            /// pacing done along the way. Dropping an async client's future midway leaves the
+            /// client consistent.
+            pub $($async)* fn send<O>(&self, op: &O) -> Result<O::Output, $crate::Error>
+            where
+                O: $($op)*,
+            {
+                $crate::drive(&self.engine, op, self)$($run)*
+            }
+
+            /// The pages of a paginated operation, fetched one by one as they are consumed (an
+            /// iterator of the blocking client, a stream of the async one). After an error they
+            /// end.
+            pub fn pages<'c, O>(&'c self, first: O) -> $pages
+            where
+                O: $($paged)*,
+            {
+                self.paged($crate::Pager::new(first))
+            }
+
+            /// Fetches every page (at most `max_pages` when given) and returns them in order.
+            pub $($async)* fn all<O>(&self, first: O, max_pages: Option<usize>) -> Result<Vec<O::Output>, $crate::Error>
+            where
+                O: $($paged)*,
+            {
+                $crate::Pager::new(first).limit(max_pages).all(&self.engine, self)$($run)*
+            }
+        }
+
+        impl<'c, O> Request<'c, O>
+        where
+            O: $($op)*,
+        {
+            /// Sends it (on the async client, the same as `.await`).
+            pub $($async)* fn send(self) -> Result<O::Output, $crate::Error> {
+                self.client.send(&self.op)$($aw)*
+            }
+        }
+
+        impl<'c, O> Request<'c, O>
+        where
+            O: $($paged)*,
+        {
+            /// Its pages; see [`Client::pages`].
+            pub fn pages(self) -> $pages {
+                self.client.pages(self.op)
+            }
+
+            /// All its pages (at most `max_pages`).
+            pub $($async)* fn all(self, max_pages: Option<usize>) -> Result<Vec<O::Output>, $crate::Error> {
+                self.client.all(self.op, max_pages)$($aw)*
             }
         }
 
@@ -236,11 +344,13 @@ macro_rules! onboarder_shell {
 /// buckets) and `RedisStateStore` (onboarding states) types with their constructors. A macro
 /// because core must not depend on `redis`: the paths resolve in the transport, which does.
 /// It expects a `Connection` type with `fn open(url: &str, timeout: Duration) -> Result<Connection, Error>`
-/// in scope. `$krate` names the crate in the doc examples.
+/// and `execute(&self, RedisCommand)`, a future of `Result<RedisValue, RedisError>`, in scope.
+/// `$krate` names the crate in the doc examples; `[async] [.await]` (or the blocking client's
+/// `[] [.wait()]`) make `RedisStore::run` async or blocking.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! redis_shell {
-    ($krate:ident) => {
+    ($krate:ident; [$($async:tt)*] [$($run:tt)*]) => {
         fn bad_url(e: &redis::RedisError) -> $crate::Error {
             $crate::Error::Config($crate::error::ConfigError::new(
                 "redis url",
@@ -382,6 +492,16 @@ macro_rules! redis_shell {
             /// True while Redis is failing and the client runs on its in-process store.
             pub fn is_down(&self) -> bool {
                 self.shared.is_down()
+            }
+
+            /// Runs one step: on Redis, or on `memory` when Redis fails or is known down.
+            pub(crate) $($async)* fn run(
+                &self,
+                memory: &$crate::MemoryStore,
+                op: $crate::StoreOp,
+                now: $crate::Now,
+            ) -> $crate::StoreReply {
+                self.shared.run(memory, op, now, |c| self.conn.execute(c))$($run)*
             }
         }
 

@@ -153,22 +153,17 @@ where
 /// let e = transport_error(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
 /// assert_eq!(e.kind, TransportErrorKind::Reset);
 /// ```
-pub fn transport_error<E>(error: E) -> TransportError
-where
-    E: std::error::Error + Send + Sync + 'static,
-{
+pub fn transport_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> TransportError {
     TransportError::classify(&error, library_kind)
 }
 
-/// What the error types of the default sender's libraries say (none without `tokio`).
-fn library_kind(
-    e: &(dyn std::error::Error + 'static),
-) -> Option<amazon_business_core::error::TransportErrorKind> {
-    #[cfg(feature = "tokio")]
-    if let Some(kind) = hyper_sender::hyper_kind(e) {
-        return Some(kind);
-    }
-    let _ = e;
+/// What the error types of the default sender's libraries say.
+#[cfg(feature = "tokio")]
+use hyper_sender::hyper_kind as library_kind;
+
+/// Without `tokio` there is no default sender whose errors to know.
+#[cfg(not(feature = "tokio"))]
+fn library_kind(_: &(dyn std::error::Error + 'static)) -> Option<error::TransportErrorKind> {
     None
 }
 
@@ -267,17 +262,6 @@ impl Driver for Client {
 
 #[cfg(feature = "tokio")]
 impl Client {
-    /// A client over hyper on tokio.
-    pub fn new(config: Config) -> Result<Client, Error> {
-        let sender = HyperSender::new(&config)?;
-        Ok(Client::with_sender(config, sender))
-    }
-
-    /// A client over your own [`HttpSend`], waiting with tokio's timer.
-    pub fn with_sender(config: Config, sender: impl HttpSend + 'static) -> Client {
-        Client::with_sender_and_timer(config, sender, TokioTimer)
-    }
-
     /// A client over an engine you built or share with another client, waiting with tokio's
     /// timer.
     pub fn with_engine(engine: Engine, sender: impl HttpSend + 'static) -> Client {
@@ -325,45 +309,15 @@ impl Client {
         Client { engine, inner: Arc::new(inner) }
     }
 
-    /// Sends one operation and returns its output, with token exchanges, retries and pacing
-    /// done along the way. Dropping the future midway leaves the client consistent.
-    pub async fn send<O: Operation + Sync>(&self, op: &O) -> Result<O::Output, Error>
-    where
-        O::Output: Send,
-    {
-        drive(&self.engine, op, self).await
-    }
-
-    /// The pages of a paginated operation as a stream, fetched as it is polled. After an error
-    /// the stream ends.
-    pub fn pages<O>(&self, first: O) -> PageStream<'_, O::Output>
-    where
-        O: Paginated + Send + Sync + 'static,
-        O::Output: Send,
-    {
-        self.paged(Pager::new(first))
-    }
-
-    fn paged<O>(&self, pager: Pager<O>) -> PageStream<'_, O::Output>
-    where
-        O: Paginated + Send + Sync + 'static,
-        O::Output: Send,
-    {
+    /// The pages `pager` gives, as a stream fetched as it is polled.
+    fn paged<O: Paginated<Output: Send> + Send + Sync + 'static>(
+        &self,
+        pager: Pager<O>,
+    ) -> PageStream<'_, O::Output> {
         Box::pin(futures_util::stream::unfold(pager, move |mut pager| async move {
-            let op = pager.take()?;
-            let result = self.send(&op).await;
-            pager.record(&op, &result);
-            Some((result, pager))
+            let page = pager.next_page(&self.engine, self).await?;
+            Some((page, pager))
         }))
-    }
-
-    /// Fetches every page (at most `max_pages` when given) and returns them in order.
-    pub async fn all<O>(&self, first: O, max_pages: Option<usize>) -> Result<Vec<O::Output>, Error>
-    where
-        O: Paginated + Send + Sync + 'static,
-        O::Output: Send,
-    {
-        futures_util::TryStreamExt::try_collect(self.paged(Pager::new(first).limit(max_pages))).await
     }
 }
 
@@ -381,45 +335,15 @@ fn env_var(name: &str) -> Option<String> {
 amazon_business_core::client_shell!(
     "An async Amazon Business client. `Clone + Send + Sync` and cheap to clone; clones share \
      the token cache, the pacer and the connection pool.";
-    #[cfg(feature = "tokio")]; [async] [.await]);
+    #[cfg(feature = "tokio")] HyperSender; [async] [.await] [.await];
+    op: [Operation<Output: Send> + Sync]; paged: [Paginated<Output: Send> + Send + Sync + 'static] -> PageStream<'c, O::Output>);
 
-impl<'c, O> Request<'c, O>
-where
-    O: Operation + Send + Sync + 'c,
-    O::Output: Send,
-{
-    /// Sends it (the same as `.await`).
-    pub async fn send(self) -> Result<O::Output, Error> {
-        self.client.send(&self.op).await
-    }
-}
-
-impl<'c, O> Request<'c, O>
-where
-    O: Paginated + Send + Sync + 'static,
-    O::Output: Send,
-{
-    /// Its pages, as a stream.
-    pub fn pages(self) -> PageStream<'c, O::Output> {
-        self.client.pages(self.op)
-    }
-
-    /// All its pages (at most `max_pages`).
-    pub async fn all(self, max_pages: Option<usize>) -> Result<Vec<O::Output>, Error> {
-        self.client.all(self.op, max_pages).await
-    }
-}
-
-impl<'c, O> IntoFuture for Request<'c, O>
-where
-    O: Operation + Send + Sync + 'c,
-    O::Output: Send,
-{
+impl<'c, O: Operation<Output: Send> + Send + Sync + 'c> IntoFuture for Request<'c, O> {
     type Output = Result<O::Output, Error>;
     type IntoFuture = BoxFuture<'c, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.client.send(&self.op).await })
+        Box::pin(self.send())
     }
 }
 

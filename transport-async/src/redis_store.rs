@@ -9,59 +9,49 @@ use std::time::{Duration, SystemTime};
 use amazon_business_core::config::CredentialKey;
 use amazon_business_core::onboarding::{AsyncStateStore, OnboardingError, PendingState, Taken};
 use amazon_business_core::store::redis::{RedisCommand, RedisError, RedisValue, TokenWait};
-use amazon_business_core::{BoxFuture, Error, MemoryStore, Now, Secret, StoreOp, StoreReply};
+use amazon_business_core::{BoxFuture, Error, MemoryStore, Secret};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 /// One multiplexed, reconnecting connection to one Redis, made on first use, with core's
 /// scripts.
 struct Connection {
     client: redis::Client,
+    /// The manager's own timeouts, as long as the bound of a whole step.
+    config: ConnectionManagerConfig,
     manager: tokio::sync::OnceCell<ConnectionManager>,
     scripts: Vec<redis::Script>,
     timeout: Duration,
 }
 
-amazon_business_core::redis_shell!(amazon_business_async);
+amazon_business_core::redis_shell!(amazon_business_async; [async] [.await]);
 
 impl Connection {
     fn open(url: &str, timeout: Duration) -> Result<Connection, Error> {
         let client = redis::Client::open(url).map_err(|e| bad_url(&e))?;
-        Ok(Connection { client, manager: tokio::sync::OnceCell::new(), scripts: scripts(), timeout })
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(timeout))
+            .set_response_timeout(Some(timeout))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_secs(1));
+        Ok(Connection { client, config, manager: tokio::sync::OnceCell::new(), scripts: scripts(), timeout })
     }
 
+    /// Runs `command`'s script, connecting first when there is no connection yet; all of it
+    /// within the timeout.
     async fn execute(&self, command: RedisCommand) -> Result<RedisValue, RedisError> {
         let work = async {
-            let manager = self
-                .manager
-                .get_or_try_init(|| {
-                    let config = ConnectionManagerConfig::new()
-                        .set_connection_timeout(Some(self.timeout))
-                        .set_response_timeout(Some(self.timeout))
-                        .set_number_of_retries(1)
-                        .set_max_delay(Duration::from_secs(1));
-                    ConnectionManager::new_with_config(self.client.clone(), config)
-                })
-                .await
-                .map_err(|e| failure(&e))?;
-            let invocation = invocation(&self.scripts, &command);
-            invocation
-                .invoke_async::<redis::Value>(&mut manager.clone())
-                .await
-                .map(value)
-                .map_err(|e| failure(&e))
+            let connect = || ConnectionManager::new_with_config(self.client.clone(), self.config.clone());
+            let mut manager = self.manager.get_or_try_init(connect).await?.clone();
+            invocation(&self.scripts, &command).invoke_async::<redis::Value>(&mut manager).await
         };
-        tokio::time::timeout(self.timeout, work)
-            .await
-            .unwrap_or_else(|_| Err(RedisError::new("no answer within the timeout")))
+        match tokio::time::timeout(self.timeout, work).await {
+            Ok(answer) => answer.map(value).map_err(|e| failure(&e)),
+            Err(_) => Err(RedisError::new("no answer within the timeout")),
+        }
     }
 }
 
 impl RedisStore {
-    /// Runs one step: on Redis, or on `memory` when Redis fails or is known down.
-    pub(crate) async fn run(&self, memory: &MemoryStore, op: StoreOp, now: Now) -> StoreReply {
-        self.shared.run(memory, op, now, |c| self.conn.execute(c)).await
-    }
-
     /// Waits for another call's exchange of `key`'s token, sleeping on `timer`; `None` when
     /// Redis is down (then the caller waits on the in-process store as without Redis).
     pub(crate) fn await_token<'a>(
@@ -98,8 +88,7 @@ impl AsyncStateStore for RedisStateStore {
         value: &'a Secret,
         _: SystemTime,
     ) -> BoxFuture<'a, Result<Taken, OnboardingError>> {
-        Box::pin(async move {
-            self.states.read_take(value, self.conn.execute(self.states.take_command(value)).await)
-        })
+        let command = self.states.take_command(value);
+        Box::pin(async move { self.states.read_take(value, self.conn.execute(command).await) })
     }
 }

@@ -1,24 +1,47 @@
 //! Streaming download of report documents, gunzipped chunk by chunk.
 
+use std::future::Future;
+use std::time::Duration;
+
 use amazon_business_core::download::{self, body_error, Decoder, Decoding};
 use amazon_business_core::error::{Error, TransportError, TransportErrorKind};
 use amazon_business_core::Config;
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use http_body_util::BodyExt;
+use hyper::body::Incoming;
 
 use crate::HyperSender;
 
+/// The most a chunk of a decoded document holds.
+const CHUNK: usize = 64 * 1024;
+
+/// `work`, given up with a timeout error saying `what` when it takes longer than `idle`.
+async fn within<T>(idle: Duration, what: &str, work: impl Future<Output = T>) -> Result<T, Error> {
+    tokio::time::timeout(idle, work).await.map_err(|_| {
+        Error::Transport(TransportError::new(TransportErrorKind::Timeout, format!("{what} within {idle:?}")))
+    })
+}
+
+/// The next data of `body` (other frames skipped), each frame within `idle`; `None` at its end.
+async fn next_data(body: &mut Incoming, idle: Duration) -> Result<Option<Bytes>, Error> {
+    loop {
+        let frame = within(idle, "the report document stalled: no data", body.frame()).await?;
+        match frame.transpose().map_err(body_error)?.map(|f| f.into_data()) {
+            None => return Ok(None),
+            Some(Ok(data)) => return Ok(Some(data)),
+            Some(Err(_)) => {}
+        }
+    }
+}
+
 struct Download {
-    body: hyper::body::Incoming,
+    body: Incoming,
     decoder: Decoder,
     /// Where the document is decoded into; each chunk handed out is split off it, not copied.
     out: BytesMut,
-    idle: std::time::Duration,
+    idle: Duration,
 }
-
-/// The most a chunk of a decoded document holds.
-const CHUNK: usize = 64 * 1024;
 
 impl Download {
     /// The next chunk of the document, or `None` at its end.
@@ -32,18 +55,11 @@ impl Download {
                     n => return Ok(Some(self.out.split_to(n).freeze())),
                 }
             }
-            let frame = tokio::time::timeout(self.idle, self.body.frame()).await.map_err(|_| {
-                Error::Transport(TransportError::new(
-                    TransportErrorKind::Timeout,
-                    format!("the report document stalled: no data for {:?}", self.idle),
-                ))
-            })?;
-            match frame.transpose().map_err(body_error)?.map(|f| f.into_data()) {
+            match next_data(&mut self.body, self.idle).await? {
+                Some(data) if self.decoder.is_identity() => return Ok(Some(data)),
+                Some(data) => self.decoder.push(&data),
                 None if self.decoder.is_identity() => return Ok(None),
                 None => self.decoder.end(),
-                Some(Ok(data)) if self.decoder.is_identity() => return Ok(Some(data)),
-                Some(Ok(data)) => self.decoder.push(&data),
-                Some(Err(_)) => {}
             }
         }
     }
@@ -55,34 +71,21 @@ pub(crate) async fn open(
     compressed: bool,
 ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static, Error> {
     let url = download::check_url(url)?;
-    let sender = HyperSender::new(config)?;
     let idle = config.timeouts().request;
     let request = http::Request::get(url.as_str()).body(Vec::new()).map_err(body_error)?;
-    let response = tokio::time::timeout(idle, sender.start(request)).await.map_err(|_| {
-        Error::Transport(TransportError::new(TransportErrorKind::Timeout, "no response in time"))
-    })??;
+    let response = within(idle, "no response", HyperSender::new(config)?.start(request)).await??;
     let (parts, mut body) = response.into_parts();
     if !parts.status.is_success() {
         let mut text = Vec::new();
-        while let Ok(Some(Ok(frame))) = tokio::time::timeout(idle, body.frame()).await {
-            if let Ok(d) = frame.into_data() {
-                text.extend_from_slice(&d);
-            }
-            if text.len() > 4096 {
-                break;
-            }
+        while text.len() <= download::FAILURE_BODY_READ {
+            let Ok(Some(data)) = next_data(&mut body, idle).await else { break };
+            text.extend_from_slice(&data);
         }
         return Err(download::failure(parts.status.as_u16(), &parts.headers, &text));
     }
     let decoder = Decoder::new(Decoding::for_response(compressed, &parts.headers)?);
     let state = Download { body, decoder, out: BytesMut::new(), idle };
-    let stream = futures_util::stream::unfold(Some(state), |state| async move {
-        let mut st = state?;
-        match st.next_chunk().await {
-            Ok(Some(chunk)) => Some((Ok(chunk), Some(st))),
-            Ok(None) => None,
-            Err(e) => Some((Err(e), None)),
-        }
-    });
-    Ok(stream)
+    Ok(futures_util::stream::try_unfold(state, |mut state| async move {
+        Ok(state.next_chunk().await?.map(|chunk| (chunk, state)))
+    }))
 }

@@ -138,10 +138,7 @@ where
 /// let e = transport_error(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
 /// assert_eq!(e.kind, TransportErrorKind::Reset);
 /// ```
-pub fn transport_error<E>(error: E) -> TransportError
-where
-    E: std::error::Error + Send + Sync + 'static,
-{
+pub fn transport_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> TransportError {
     TransportError::classify(&error, http1_sender::h1_kind)
 }
 
@@ -172,6 +169,16 @@ fn block_on<F: Future>(future: F, deadline: Option<Instant>) -> Option<F::Output
         }
     }
 }
+
+/// Finishes a future of the blocking [`Driver`] on this thread: its steps are done before their
+/// futures are returned, but for a wait on another thread's token exchange.
+trait Wait: Future + Sized {
+    fn wait(self) -> Self::Output {
+        block_on(self, None).unwrap_or_else(|| unreachable!("no deadline"))
+    }
+}
+
+impl<F: Future> Wait for F {}
 
 struct Inner {
     sender: Box<dyn HttpSend>,
@@ -227,17 +234,6 @@ impl Driver for Client {
 }
 
 impl Client {
-    /// A client over the default sender ([`Http1Sender`]).
-    pub fn new(config: Config) -> Result<Client, Error> {
-        let sender = Http1Sender::new(&config)?;
-        Ok(Client::with_sender(config, sender))
-    }
-
-    /// A client over your own [`HttpSend`].
-    pub fn with_sender(config: Config, sender: impl HttpSend + 'static) -> Client {
-        Client::with_engine(Engine::new(config), sender)
-    }
-
     /// A client over an engine you built or share with another client.
     pub fn with_engine(engine: Engine, sender: impl HttpSend + 'static) -> Client {
         engine.mix_entropy(RandomState::new().hash_one(std::process::id()));
@@ -249,21 +245,9 @@ impl Client {
         Client { engine, inner: Arc::new(inner) }
     }
 
-    /// Sends one operation and returns its output, with token exchanges, retries and pacing
-    /// done along the way.
-    pub fn send<O: Operation>(&self, op: &O) -> Result<O::Output, Error> {
-        block_on(drive(&self.engine, op, self), None).unwrap_or_else(|| unreachable!("no deadline"))
-    }
-
-    /// The pages of a paginated operation, fetched one by one as the iterator advances. After
-    /// an error the iterator ends.
-    pub fn pages<O: Paginated>(&self, first: O) -> Pages<'_, O> {
-        Pages { client: self, pager: Pager::new(first) }
-    }
-
-    /// Fetches every page (at most `max_pages` when given) and returns them in order.
-    pub fn all<O: Paginated>(&self, first: O, max_pages: Option<usize>) -> Result<Vec<O::Output>, Error> {
-        Pages { client: self, pager: Pager::new(first).limit(max_pages) }.collect()
+    /// The pages `pager` gives, as an iterator fetching them as it advances.
+    fn paged<O: Paginated>(&self, pager: Pager<O>) -> Pages<'_, O> {
+        Pages { client: self, pager }
     }
 
     /// Downloads a report document from the URL `getReportDocument` returned, as a reader that
@@ -288,7 +272,8 @@ fn env_var(name: &str) -> Option<String> {
 amazon_business_core::client_shell!(
     "A blocking Amazon Business client. Cheap to clone; clones share the token \
      cache, the pacer and the connection pool, and can be used from many threads at once.";
-    ; [] []);
+    Http1Sender; [] [] [.wait()];
+    op: [Operation]; paged: [Paginated] -> Pages<'c, O>);
 
 /// Iterator over the pages of a paginated operation; see [`Client::pages`].
 #[derive(Debug)]
@@ -310,29 +295,7 @@ impl<O: Paginated> Iterator for Pages<'_, O> {
     type Item = Result<O::Output, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let op = self.pager.take()?;
-        let result = self.client.send(&op);
-        self.pager.record(&op, &result);
-        Some(result)
-    }
-}
-
-impl<'c, O: Operation> Request<'c, O> {
-    /// Sends it.
-    pub fn send(self) -> Result<O::Output, Error> {
-        self.client.send(&self.op)
-    }
-}
-
-impl<'c, O: Paginated> Request<'c, O> {
-    /// Its pages, as an iterator.
-    pub fn pages(self) -> Pages<'c, O> {
-        self.client.pages(self.op)
-    }
-
-    /// All its pages (at most `max_pages`).
-    pub fn all(self, max_pages: Option<usize>) -> Result<Vec<O::Output>, Error> {
-        self.client.all(self.op, max_pages)
+        self.pager.next_page(&self.client.engine, self.client).wait()
     }
 }
 

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant, SystemTime};
 use amazon_business_core::config::CredentialKey;
 use amazon_business_core::onboarding::{OnboardingError, PendingState, StateStore, Taken};
 use amazon_business_core::store::redis::{RedisCommand, RedisError, RedisValue, TokenWait};
-use amazon_business_core::{Error, MemoryStore, Now, Secret, StoreOp, StoreReply};
+use amazon_business_core::{Error, MemoryStore, Secret};
+
+use crate::Wait;
 
 /// Connections kept for reuse; more are opened when more threads run steps at once.
 const POOL: usize = 64;
@@ -22,7 +24,7 @@ struct Connection {
     timeout: Duration,
 }
 
-amazon_business_core::redis_shell!(amazon_business_blocking);
+amazon_business_core::redis_shell!(amazon_business_blocking; [] [.wait()]);
 
 impl Connection {
     fn open(url: &str, timeout: Duration) -> Result<Connection, Error> {
@@ -44,7 +46,9 @@ impl Connection {
         connect().map_err(|e| failure(&e))
     }
 
-    fn execute(&self, command: RedisCommand) -> Result<RedisValue, RedisError> {
+    /// Runs `command`'s script on a pooled connection. Async only in form, for the shapes shared
+    /// with the async client: the work is done on the first poll, so it is finished with `.wait()`.
+    async fn execute(&self, command: RedisCommand) -> Result<RedisValue, RedisError> {
         let invocation = invocation(&self.scripts, &command);
         let pooled = self.pool().pop();
         let reused = pooled.is_some();
@@ -81,12 +85,6 @@ impl Connection {
 }
 
 impl RedisStore {
-    /// Runs one step: on Redis, or on `memory` when Redis fails or is known down.
-    pub(crate) fn run(&self, memory: &MemoryStore, op: StoreOp, now: Now) -> StoreReply {
-        let future = self.shared.run(memory, op, now, |c| std::future::ready(self.conn.execute(c)));
-        crate::block_on(future, None).unwrap_or_else(|| unreachable!("no deadline"))
-    }
-
     /// Waits for another call's exchange of `key`'s token; false when Redis is down (then the
     /// caller waits on the in-process store as without Redis).
     pub(crate) fn await_token(&self, memory: &MemoryStore, key: &CredentialKey) -> bool {
@@ -103,10 +101,10 @@ impl RedisStore {
 
 impl StateStore for RedisStateStore {
     fn put(&self, state: PendingState, now: SystemTime) -> Result<(), OnboardingError> {
-        self.states.read_put(self.conn.execute(self.states.put_command(&state, now)))
+        self.states.read_put(self.conn.execute(self.states.put_command(&state, now)).wait())
     }
 
     fn take(&self, value: &Secret, _now: SystemTime) -> Result<Taken, OnboardingError> {
-        self.states.read_take(value, self.conn.execute(self.states.take_command(value)))
+        self.states.read_take(value, self.conn.execute(self.states.take_command(value)).wait())
     }
 }

@@ -52,7 +52,7 @@ pub(crate) fn open(config: &Config, url: &str, compressed: bool) -> Result<Repor
     let (parts, mut body) = Http1Sender::new(config)?.stream(&uri)?.into_parts();
     if !parts.status.is_success() {
         let mut text = Vec::new();
-        let _ = (&mut body).take(4096).read_to_end(&mut text);
+        let _ = (&mut body).take(download::FAILURE_BODY_READ as u64).read_to_end(&mut text);
         return Err(download::failure(parts.status.as_u16(), &parts.headers, &text));
     }
     let decoding = Decoding::for_response(compressed, &parts.headers)?;
