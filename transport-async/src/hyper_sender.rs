@@ -3,11 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use amazon_business_core::error::{ConfigError, TransportError, TransportErrorKind};
+use amazon_business_core::error::{ConfigError, TransportError, TransportErrorKind as Kind};
 use amazon_business_core::wire::{body_limit, BodyLimit, TruncatedBody};
 use amazon_business_core::{BoxFuture, Config, Error, HttpOutcome};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Body as _;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -30,27 +31,20 @@ impl Timer for TokioTimer {
     }
 }
 
-type Direct = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
-type Proxied = hyper_util::client::legacy::Client<HttpsConnector<Tunnel<HttpConnector>>, Full<Bytes>>;
+type Pooled<C> = hyper_util::client::legacy::Client<HttpsConnector<C>, Full<Bytes>>;
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 enum Pool {
-    Direct(Direct),
-    Proxied(Proxied),
+    Direct(Pooled<HttpConnector>),
+    Proxied(Pooled<Tunnel<HttpConnector>>),
 }
 
 /// The default [`HttpSend`]: a pooled hyper client with rustls and Mozilla's root certificates
 /// (certificate verification always on), the configured timeouts and proxy (via `CONNECT`).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct HyperSender {
     pool: Pool,
     request_timeout: Duration,
-}
-
-impl std::fmt::Debug for HyperSender {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HyperSender").field("request_timeout", &self.request_timeout).finish_non_exhaustive()
-    }
 }
 
 impl HyperSender {
@@ -61,20 +55,19 @@ impl HyperSender {
         http.enforce_http(false);
         http.set_connect_timeout(Some(timeouts.connect));
         http.set_nodelay(true);
-        let tls = || {
-            hyper_rustls::HttpsConnectorBuilder::new()
-                .with_provider_and_webpki_roots(Arc::new(rustls::crypto::ring::default_provider()))
-                .map_err(|e| Error::Config(ConfigError::new("tls", format!("cannot set up TLS: {e}"))))
-        };
+        let bad = |field, message| Error::Config(ConfigError::new(field, message));
+        let tls = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(Arc::new(rustls::crypto::ring::default_provider()))
+            .map_err(|e| bad("tls", format!("cannot set up TLS: {e}")))?
+            .https_or_http()
+            .enable_http1();
         let builder = hyper_util::client::legacy::Client::builder(TokioExecutor::new());
         let pool = match config.proxy() {
-            None => Pool::Direct(builder.build(tls()?.https_or_http().enable_http1().wrap_connector(http))),
+            None => Pool::Direct(builder.build(tls.wrap_connector(http))),
             Some(proxy) => {
-                let uri: http::Uri = proxy.as_str().parse().map_err(|e| {
-                    Error::Config(ConfigError::new("proxy", format!("{proxy} is not a valid URI: {e}")))
-                })?;
-                let tunnel = Tunnel::new(uri, http);
-                Pool::Proxied(builder.build(tls()?.https_or_http().enable_http1().wrap_connector(tunnel)))
+                let uri = proxy.as_str().parse::<http::Uri>();
+                let uri = uri.map_err(|e| bad("proxy", format!("{proxy} is not a valid URI: {e}")))?;
+                Pool::Proxied(builder.build(tls.wrap_connector(Tunnel::new(uri, http))))
             }
         };
         Ok(HyperSender { pool, request_timeout: timeouts.request })
@@ -97,15 +90,31 @@ impl HyperSender {
     }
 
     /// Sends `request` and reads as much of the body as the core decides from the status
-    /// ([`body_limit`]): a success whole (up to [`MAX_RESPONSE_BODY`]), an error answer's
-    /// first 64 KiB; after a cut the rest is left unread and the connection dropped.
+    /// ([`body_limit`]): a success whole (up to [`MAX_RESPONSE_BODY`], more is too large), an
+    /// error answer's first 64 KiB; after a cut the rest is left unread and the connection
+    /// dropped.
     async fn exchange(&self, request: http::Request<Vec<u8>>) -> HttpOutcome {
-        let (parts, body) = self.start(request).await?.into_parts();
-        let (body, truncated) = match body_limit(parts.status) {
-            BodyLimit::Whole(max) => (read_whole(body, max).await?, false),
-            BodyLimit::Prefix(max) => read_prefix(body, max).await?,
+        let (parts, mut body) = self.start(request).await?.into_parts();
+        let (max, whole) = match body_limit(parts.status) {
+            BodyLimit::Whole(max) => (max, true),
+            BodyLimit::Prefix(max) => (max, false),
         };
-        let mut response = http::Response::from_parts(parts, body);
+        let max = usize::try_from(max).unwrap_or(usize::MAX);
+        let mut out = Vec::with_capacity(usize::try_from(body.size_hint().lower()).unwrap_or(0).min(max));
+        let mut truncated = false;
+        while let Some(frame) = body.frame().await {
+            let Ok(data) = frame.map_err(body_failure)?.into_data() else { continue };
+            if out.len() + data.len() > max {
+                if whole {
+                    return Err(TransportError::too_large(max as u64));
+                }
+                out.extend_from_slice(&data[..max - out.len()]);
+                truncated = true;
+                break;
+            }
+            out.extend_from_slice(&data);
+        }
+        let mut response = http::Response::from_parts(parts, out);
         if truncated {
             response.extensions_mut().insert(TruncatedBody);
         }
@@ -117,36 +126,8 @@ impl HyperSender {
 /// connection breaking mid-body.
 fn body_failure(e: hyper::Error) -> TransportError {
     let e = crate::transport_error(e);
-    let kind = if e.kind == TransportErrorKind::Other { TransportErrorKind::Reset } else { e.kind };
+    let kind = if e.kind == Kind::Other { Kind::Reset } else { e.kind };
     TransportError::new(kind, format!("reading the response body: {}", e.message))
-}
-
-async fn read_whole(body: hyper::body::Incoming, max: u64) -> Result<Vec<u8>, TransportError> {
-    let max = usize::try_from(max).unwrap_or(usize::MAX);
-    let collected = Limited::new(body, max).collect().await.map_err(|e| {
-        match e.downcast::<hyper::Error>() {
-            Ok(e) => body_failure(*e),
-            // The only other failure of `Limited` is the limit.
-            Err(_) => TransportError::too_large(max as u64),
-        }
-    })?;
-    Ok(collected.to_bytes().to_vec())
-}
-
-/// The first `max` bytes of `body`, and whether there was more (left unread: dropping the body
-/// closes the connection).
-async fn read_prefix(mut body: hyper::body::Incoming, max: u64) -> Result<(Vec<u8>, bool), TransportError> {
-    let max = usize::try_from(max).unwrap_or(usize::MAX);
-    let mut out = Vec::new();
-    while let Some(frame) = body.frame().await {
-        let Ok(data) = frame.map_err(body_failure)?.into_data() else { continue };
-        if out.len() + data.len() > max {
-            out.extend_from_slice(&data[..max - out.len()]);
-            return Ok((out, true));
-        }
-        out.extend_from_slice(&data);
-    }
-    Ok((out, false))
 }
 
 /// `host:port` of `uri`, for messages (never its path or query).
@@ -159,30 +140,27 @@ fn origin(uri: &http::Uri) -> String {
 /// The kind hyper's and hyper-util's errors say, for [`crate::transport_error`]: a failed
 /// connect (DNS, TCP, TLS handshake, proxy tunnel) never left; hyper's own time-outs,
 /// incomplete messages, parse errors and closed or cancelled connections are what they say.
-pub(crate) fn hyper_kind(e: &(dyn std::error::Error + 'static)) -> Option<TransportErrorKind> {
+pub(crate) fn hyper_kind(e: &(dyn std::error::Error + 'static)) -> Option<Kind> {
     if let Some(e) = e.downcast_ref::<hyper_util::client::legacy::Error>() {
         // Not a connect failure: the hyper error inside tells what it was.
-        return e.is_connect().then_some(TransportErrorKind::Connect);
+        return e.is_connect().then_some(Kind::Connect);
     }
     if let Some(e) = e.downcast_ref::<hyper::Error>() {
-        return if e.is_timeout() {
-            Some(TransportErrorKind::Timeout)
-        } else if e.is_parse() || e.is_parse_status() || e.is_parse_too_large() {
-            Some(TransportErrorKind::Protocol)
-        } else if e.is_incomplete_message() || e.is_closed() || e.is_canceled() || e.is_body_write_aborted() {
-            Some(TransportErrorKind::Reset)
-        } else {
+        let reset =
+            e.is_incomplete_message() || e.is_closed() || e.is_canceled() || e.is_body_write_aborted();
+        return match () {
+            _ if e.is_timeout() => Some(Kind::Timeout),
+            _ if e.is_parse() || e.is_parse_status() || e.is_parse_too_large() => Some(Kind::Protocol),
+            _ if reset => Some(Kind::Reset),
             // An I/O failure (the io::Error inside says which) or a user error.
-            None
+            _ => None,
         };
     }
-    if e.is::<tokio::time::error::Elapsed>() {
-        return Some(TransportErrorKind::Timeout);
+    match () {
+        _ if e.is::<tokio::time::error::Elapsed>() => Some(Kind::Timeout),
+        _ if e.is::<http_body_util::LengthLimitError>() => Some(Kind::TooLarge),
+        _ => None,
     }
-    if e.is::<http_body_util::LengthLimitError>() {
-        return Some(TransportErrorKind::TooLarge);
-    }
-    None
 }
 
 /// A failure of the pooled client, classified; a connect failure names the host and port it
@@ -191,25 +169,22 @@ fn map_client_error(e: hyper_util::client::legacy::Error, origin: &str) -> Trans
     let connect = e.is_connect();
     let mut t = crate::transport_error(e);
     if connect {
-        t.kind = TransportErrorKind::Connect;
+        t.kind = Kind::Connect;
         t.message = format!("could not connect to {origin}: {}", t.message);
-    } else if t.kind == TransportErrorKind::Other {
+    } else if t.kind == Kind::Other {
         // After the connection was made: the request may have arrived.
-        t.kind = TransportErrorKind::Reset;
+        t.kind = Kind::Reset;
     }
     t
 }
 
 impl HttpSend for HyperSender {
     fn send(&self, request: http::Request<Vec<u8>>) -> BoxFuture<'_, HttpOutcome> {
+        let timeout = self.request_timeout;
         Box::pin(async move {
-            match tokio::time::timeout(self.request_timeout, self.exchange(request)).await {
-                Ok(result) => result,
-                Err(_) => Err(TransportError::new(
-                    TransportErrorKind::Timeout,
-                    format!("no complete response within {:?}", self.request_timeout),
-                )),
-            }
+            tokio::time::timeout(timeout, self.exchange(request)).await.unwrap_or_else(|_| {
+                Err(TransportError::new(Kind::Timeout, format!("no complete response within {timeout:?}")))
+            })
         })
     }
 }

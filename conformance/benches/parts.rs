@@ -1,0 +1,266 @@
+//! Where a call's overhead goes: the transports bench's `overhead` section split into layers,
+//! each measured against the bare client in the same run (one call at a time, minimal
+//! loopback server, token cached, pacing off).
+//!
+//! ```text
+//! cargo bench -p amazon-business-conformance --bench parts [-- VARIANT [CALLS]]
+//! ```
+//!
+//! With no argument every variant runs, alternating, 7 repetitions of 3,000 calls each, and the
+//! medians are printed in µs per call. With a variant name only that variant runs (`CALLS`
+//! times, default 20,000): what `valgrind --tool=callgrind` is pointed at to count
+//! instructions per layer.
+//!
+//! Variants, async: `hyper` (bare hyper-util client, empty body), `hyper-vec` (the same with
+//! the SDK's body types: `Full<Bytes>` from a `Vec`, collected through `Limited` into a `Vec`),
+//! `sender` (the SDK's `HyperSender` alone), `closure` (the SDK's client over a closure
+//! sending with the bare hyper client: the core's and driver's cost), `client` (the SDK's
+//! client as users build it). Blocking: `ureq` (a default ureq agent), `blocking` (the SDK's
+//! blocking client).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use amazon_business_async::HttpSend;
+use amazon_business_core::apis::documents::GetReport;
+use amazon_business_core::{Config, Credentials, Environment};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty, Full, Limited};
+
+const REPORT_BODY: &str = r#"{"createdTime":"2019-12-10T13:47:20.677Z","dataEndTime":"2019-12-12T13:47:20.677Z","dataStartTime":"2019-12-11T13:47:20.677Z","processingEndTime":"2019-12-12T13:47:20.677Z","processingStartTime":"2019-12-10T13:47:20.677Z","processingStatus":"IN_PROGRESS","reportId":"ReportId1","reportType":"FEE_DISCOUNTS_REPORT"}"#;
+
+fn runtime(workers: usize) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build().unwrap()
+}
+
+/// A loopback server answering LWA with a token and anything else with the getReport body.
+fn serve(rt: &tokio::runtime::Runtime) -> std::net::SocketAddr {
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    rt.spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(|req: hyper::Request<hyper::body::Incoming>| async move {
+                    let lwa = req.uri().path() == "/auth/o2/token";
+                    let _ = req.into_body().collect().await;
+                    let body = if lwa {
+                        format!(
+                            r#"{{"access_token":"Atza|{:0>395}","token_type":"bearer","expires_in":3600}}"#,
+                            0
+                        )
+                    } else {
+                        REPORT_BODY.to_owned()
+                    };
+                    Ok::<_, std::convert::Infallible>(
+                        hyper::Response::builder()
+                            .header("content-type", "application/json")
+                            .header("x-amzn-RequestId", "c0ffee00-0000-4000-8000-000000000000")
+                            .body(Full::new(Bytes::from(body)))
+                            .unwrap(),
+                    )
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+type BlockingCall = Box<dyn Fn()>;
+type Call = Box<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+fn boxed<F, Fut>(f: F) -> Call
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    Box::new(move || Box::pin(f()))
+}
+
+const VARIANTS: [&str; 7] = ["hyper", "hyper-vec", "sender", "closure", "client", "ureq", "blocking"];
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let server_rt = runtime(1);
+    let addr = serve(&server_rt);
+    let base = format!("http://{addr}");
+    let config = Config::builder()
+        .credentials(Credentials::new("amzn1.application-oa2-client.bench", "secret", "Atzr|bench").unwrap())
+        .environment(Environment::custom(&base, &format!("{base}/auth/o2/token")).unwrap())
+        .user_email("buyer@example.com")
+        .pacing(false)
+        .build()
+        .unwrap();
+    let rt = runtime(1);
+    let url: http::Uri = format!("{base}/reports/2021-09-30/reports/ID323").parse().unwrap();
+    let token = format!("Atza|{:0>395}", 0);
+    let headers: Vec<(&str, String)> = vec![
+        ("accept", "application/json".into()),
+        ("user-agent", format!("amazon-business-sdk-rust/{}", env!("CARGO_PKG_VERSION"))),
+        ("x-amz-access-token", token),
+        ("x-amz-user-email", "buyer@example.com".into()),
+    ];
+    let request = {
+        let (url, headers) = (url.clone(), headers.clone());
+        move || {
+            let mut b = http::Request::get(url.clone());
+            for (k, v) in &headers {
+                b = b.header(*k, v.as_str());
+            }
+            b
+        }
+    };
+    let request = Arc::new(request);
+
+    let mut calls: Vec<(&str, Call)> = Vec::new();
+    let mut blocking_calls: Vec<(&str, BlockingCall)> = Vec::new();
+    {
+        let _guard = rt.enter();
+        let bare: hyper_util::client::legacy::Client<_, Empty<Bytes>> =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build(hyper_util::client::legacy::connect::HttpConnector::new());
+        let (b, r) = (bare.clone(), request.clone());
+        calls.push((
+            "hyper",
+            boxed(move || {
+                let (b, req) = (b.clone(), r().body(Empty::new()).unwrap());
+                async move {
+                    let body = b.request(req).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+                    assert!(body.len() > 100);
+                }
+            }),
+        ));
+        let vec_client: hyper_util::client::legacy::Client<_, Full<Bytes>> =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build(hyper_util::client::legacy::connect::HttpConnector::new());
+        let send_vec = move |req: http::Request<Vec<u8>>| {
+            let c = vec_client.clone();
+            async move {
+                let resp = c.request(req.map(|b| Full::new(Bytes::from(b)))).await?;
+                let (parts, body) = resp.into_parts();
+                let body = Limited::new(body, 64 << 20).collect().await.map_err(std::io::Error::other)?;
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>(http::Response::from_parts(
+                    parts,
+                    body.to_bytes().to_vec(),
+                ))
+            }
+        };
+        let (s, r) = (send_vec.clone(), request.clone());
+        calls.push((
+            "hyper-vec",
+            boxed(move || {
+                let fut = s(r().body(Vec::new()).unwrap());
+                async move {
+                    assert!(fut.await.unwrap().body().len() > 100);
+                }
+            }),
+        ));
+        let sender = Arc::new(amazon_business_async::HyperSender::new(&config).unwrap());
+        let (s, r) = (sender.clone(), request.clone());
+        calls.push((
+            "sender",
+            boxed(move || {
+                let (s, req) = (s.clone(), r().body(Vec::new()).unwrap());
+                async move {
+                    assert!(s.send(req).await.unwrap().body().len() > 100);
+                }
+            }),
+        ));
+        let closure = amazon_business_async::Client::with_sender(config.clone(), move |req| {
+            let s = send_vec.clone();
+            async move { s(req).await.map_err(|e| std::io::Error::other(e.to_string())) }
+        });
+        calls.push((
+            "closure",
+            boxed(move || {
+                let c = closure.clone();
+                async move {
+                    c.send(&GetReport::new("ID323")).await.unwrap();
+                }
+            }),
+        ));
+        let client = amazon_business_async::Client::new(config.clone()).unwrap();
+        calls.push((
+            "client",
+            boxed(move || {
+                let c = client.clone();
+                async move {
+                    c.send(&GetReport::new("ID323")).await.unwrap();
+                }
+            }),
+        ));
+    }
+    let agent = ureq::Agent::new_with_defaults();
+    let (u, hs) = (url.to_string(), headers.clone());
+    blocking_calls.push((
+        "ureq",
+        Box::new(move || {
+            let mut req = agent.get(&u);
+            for (k, v) in &hs {
+                req = req.header(*k, v.as_str());
+            }
+            assert!(req.call().unwrap().into_body().read_to_vec().unwrap().len() > 100);
+        }),
+    ));
+    let blocking = amazon_business_blocking::Client::new(config.clone()).unwrap();
+    blocking_calls.push((
+        "blocking",
+        Box::new(move || {
+            blocking.send(&GetReport::new("ID323")).unwrap();
+        }),
+    ));
+
+    let run = |name: &str, n: usize| -> Duration {
+        let start = Instant::now();
+        if let Some((_, call)) = calls.iter().find(|(v, _)| *v == name) {
+            rt.block_on(async {
+                for _ in 0..n {
+                    call().await;
+                }
+            });
+        } else if let Some((_, call)) = blocking_calls.iter().find(|(v, _)| *v == name) {
+            for _ in 0..n {
+                call();
+            }
+        } else {
+            panic!("unknown variant {name}; one of {VARIANTS:?}");
+        }
+        start.elapsed()
+    };
+    // Warm: connections pooled, tokens cached.
+    for v in VARIANTS {
+        run(v, 20);
+    }
+    if let Some(variant) = args.first() {
+        let n = args.get(1).map_or(20_000, |n| n.parse().expect("CALLS is a number"));
+        let took = run(variant, n);
+        println!("{variant}: {n} calls, {:.1} µs per call", took.as_secs_f64() * 1e6 / n as f64);
+        return;
+    }
+    let (reps, n) = (7, 3_000);
+    let mut per: Vec<Vec<f64>> = vec![Vec::new(); VARIANTS.len()];
+    for rep in 0..reps {
+        for i in 0..VARIANTS.len() {
+            // Alternate the order between repetitions.
+            let i = if rep % 2 == 0 { i } else { VARIANTS.len() - 1 - i };
+            per[i].push(run(VARIANTS[i], n).as_secs_f64() * 1e6 / n as f64);
+        }
+    }
+    println!("| variant | µs per call (median of {reps} × {n}) | vs its bare client |\n|---|---|---|");
+    let median = |v: &[f64]| {
+        let mut v = v.to_vec();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (hyper, ureq) = (median(&per[0]), median(&per[5]));
+    for (i, v) in VARIANTS.iter().enumerate() {
+        let m = median(&per[i]);
+        let base = if i >= 5 { ureq } else { hyper };
+        println!("| {v} | {m:.1} | {:.2}× throughput |", base / m);
+    }
+}
