@@ -3,13 +3,13 @@
 //! loopback server, token cached, pacing off).
 //!
 //! ```text
-//! cargo bench -p amazon-business-conformance --bench parts [-- VARIANT [CALLS]]
+//! cargo bench -p amazon-business-conformance --bench parts [-- VARIANT [CALLS [TASKS]]]
 //! ```
 //!
-//! With no argument every variant runs, alternating, 7 repetitions of 3,000 calls each, and the
-//! medians are printed in µs per call. With a variant name only that variant runs (`CALLS`
-//! times, default 20,000): what `valgrind --tool=callgrind` is pointed at to count
-//! instructions per layer.
+//! With no argument every variant runs, alternating, 7 repetitions of 3,000 calls each, async
+//! ones as 1 and as 16 concurrent tasks, and the medians are printed in µs per call. With a
+//! variant name only that variant runs (`CALLS` times, default 20,000, over `TASKS` tasks,
+//! default 1): what `valgrind --tool=callgrind` is pointed at to count instructions per layer.
 //!
 //! Variants, async: `hyper` (bare hyper-util client, empty body), `hyper-vec` (the same with
 //! the SDK's body types: `Full<Bytes>` from a `Vec`, collected through `Limited` into a `Vec`),
@@ -72,21 +72,21 @@ fn serve(rt: &tokio::runtime::Runtime) -> std::net::SocketAddr {
 }
 
 type BlockingCall = Box<dyn Fn()>;
-type Call = Box<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+type Call = Arc<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
 fn boxed<F, Fut>(f: F) -> Call
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    Box::new(move || Box::pin(f()))
+    Arc::new(move || Box::pin(f()))
 }
 
 const VARIANTS: [&str; 7] = ["hyper", "hyper-vec", "sender", "closure", "client", "ureq", "blocking"];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    let server_rt = runtime(1);
+    let server_rt = runtime(2);
     let addr = serve(&server_rt);
     let base = format!("http://{addr}");
     let config = Config::builder()
@@ -96,7 +96,7 @@ fn main() {
         .pacing(false)
         .build()
         .unwrap();
-    let rt = runtime(1);
+    let rt = runtime(2);
     let url: http::Uri = format!("{base}/reports/2021-09-30/reports/ID323").parse().unwrap();
     let token = format!("Atza|{:0>395}", 0);
     let headers: Vec<(&str, String)> = vec![
@@ -215,12 +215,22 @@ fn main() {
         }),
     ));
 
-    let run = |name: &str, n: usize| -> Duration {
+    let run = |name: &str, n: usize, tasks: usize| -> Duration {
         let start = Instant::now();
         if let Some((_, call)) = calls.iter().find(|(v, _)| *v == name) {
             rt.block_on(async {
-                for _ in 0..n {
-                    call().await;
+                let spawned: Vec<_> = (0..tasks)
+                    .map(|_| {
+                        let call = call.clone();
+                        tokio::spawn(async move {
+                            for _ in 0..n / tasks {
+                                call().await;
+                            }
+                        })
+                    })
+                    .collect();
+                for task in spawned {
+                    task.await.unwrap();
                 }
             });
         } else if let Some((_, call)) = blocking_calls.iter().find(|(v, _)| *v == name) {
@@ -234,14 +244,22 @@ fn main() {
     };
     // Warm: connections pooled, tokens cached.
     for v in VARIANTS {
-        run(v, 20);
+        run(v, 20, 1);
     }
     if let Some(variant) = args.first() {
         let n = args.get(1).map_or(20_000, |n| n.parse().expect("CALLS is a number"));
-        let took = run(variant, n);
+        let tasks = args.get(2).map_or(1, |n| n.parse().expect("TASKS is a number"));
+        let took = run(variant, n, tasks);
         println!("{variant}: {n} calls, {:.1} µs per call", took.as_secs_f64() * 1e6 / n as f64);
         return;
     }
+    for tasks in [1, 16] {
+        table(&|v, n| run(v, n, if v == "ureq" || v == "blocking" { 1 } else { tasks }), tasks);
+    }
+}
+
+/// Every variant, alternating, 7 repetitions of 3,000 calls: medians in µs per call.
+fn table(run: &dyn Fn(&str, usize) -> Duration, tasks: usize) {
     let (reps, n) = (7, 3_000);
     let mut per: Vec<Vec<f64>> = vec![Vec::new(); VARIANTS.len()];
     for rep in 0..reps {
@@ -251,6 +269,7 @@ fn main() {
             per[i].push(run(VARIANTS[i], n).as_secs_f64() * 1e6 / n as f64);
         }
     }
+    println!("\n{tasks} async task(s), blocking on 1 thread");
     println!("| variant | µs per call (median of {reps} × {n}) | vs its bare client |\n|---|---|---|");
     let median = |v: &[f64]| {
         let mut v = v.to_vec();

@@ -13,7 +13,9 @@
 //!    sending the byte-identical request (`ureq::Agent` with its default configuration,
 //!    hyper-util's pooled legacy client), alternating, 5 repetitions, on a minimal loopback
 //!    server (the emulator, single-threaded and logging every request, would be the
-//!    bottleneck) and, at one thread / task, on the emulator.
+//!    bottleneck) and, at one thread / task, on the emulator. The `+ JSON` rows repeat the
+//!    minimal-server runs with the bare client also decoding each body into a
+//!    `serde_json::Value` (the SDK decodes it into its typed output either way).
 //! 2. `pacing`: 8 workers, 500 `getCart` calls, the emulator enforcing Cart's plan (2/s,
 //!    burst 2) time-scaled; completions against the plan's limit, paced and unpaced, both
 //!    clients. Draws `BENCHMARKS-pacing.svg` and writes `BENCHMARKS-pacing.csv`.
@@ -294,7 +296,7 @@ impl Pair {
         let bare99 = median(self.p99.iter().map(|p| p.1).collect());
         let ratios: Vec<String> = self.ratio.iter().map(|r| format!("{r:.2}")).collect();
         println!(
-            "  | {label:<26} | {:>7.0} | {:>7.0} | **{:.2}** ({}) | {:.1} vs {:.1} (+{:.1}) | {:.1} vs {:.1} (+{:.1}) |",
+            "  | {label:<34} | {:>7.0} | {:>7.0} | **{:.2}** ({}) | {:.1} vs {:.1} (+{:.1}) | {:.1} vs {:.1} (+{:.1}) |",
             median(self.sdk_tp.clone()),
             median(self.bare_tp.clone()),
             median(self.ratio.clone()),
@@ -376,6 +378,7 @@ fn overhead(args: &Args) {
             let resp = req.call().unwrap();
             let body = resp.into_body().read_to_vec().unwrap();
             assert!(body.len() > 100);
+            body
         };
         let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
         connector.set_nodelay(true);
@@ -397,7 +400,7 @@ fn overhead(args: &Args) {
         // Check the requests are the same.
         if server == "minimal" {
             minimal.capture_on.store(true, Ordering::SeqCst);
-            ureq_call();
+            let _ = ureq_call();
             let ureq_head = minimal.capture.lock().unwrap().take().unwrap();
             minimal.capture_on.store(true, Ordering::SeqCst);
             let hc = hyper_client.clone();
@@ -410,7 +413,7 @@ fn overhead(args: &Args) {
             compare_heads("async SDK vs hyper", &sdk_head, &hyper_head);
         } else {
             sandbox.reset_counters();
-            ureq_call();
+            let _ = ureq_call();
             let r = sandbox.requests().into_iter().find(|r| !r.lwa).unwrap();
             let show = |r: &amazon_business_conformance::sandbox::LoggedRequest| {
                 let mut v = vec![format!("{} {}", r.method, r.path)];
@@ -424,14 +427,25 @@ fn overhead(args: &Args) {
             );
         }
 
-        let matrix: &[(&str, usize)] = if server == "minimal" {
-            &[("blocking", 1), ("blocking", 4), ("async", 1), ("async", 16)]
+        // The last field: the bare client also decodes the body into a `serde_json::Value`, as a
+        // user of a bare client must before using the answer (the SDK decodes it into its type).
+        let matrix: &[(&str, usize, bool)] = if server == "minimal" {
+            &[
+                ("blocking", 1, false),
+                ("blocking", 4, false),
+                ("async", 1, false),
+                ("async", 16, false),
+                ("blocking", 1, true),
+                ("blocking", 4, true),
+                ("async", 1, true),
+                ("async", 16, true),
+            ]
         } else {
-            &[("blocking", 1), ("async", 1)]
+            &[("blocking", 1, false), ("async", 1, false)]
         };
         println!("\n  Server: {server}. SDK vs bare: calls/s, ratio (each repetition), p50 and p99 latency in µs (SDK vs bare, added)");
         println!("  | client | SDK calls/s | bare calls/s | ratio | p50 µs | p99 µs |\n  |---|---|---|---|---|---|");
-        for &(kind, n) in matrix {
+        for &(kind, n, json) in matrix {
             let mut pair = Pair::new();
             for rep in 0..reps {
                 let sdk_first = rep % 2 == 1;
@@ -443,7 +457,14 @@ fn overhead(args: &Args) {
                         ("blocking", true) => run_threads(n, dur, &|| {
                             blocking.send(&op).unwrap();
                         }),
-                        ("blocking", false) => run_threads(n, dur, &ureq_call),
+                        ("blocking", false) => run_threads(n, dur, &|| {
+                            let body = ureq_call();
+                            if json {
+                                std::hint::black_box(
+                                    serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+                                );
+                            }
+                        }),
                         (_, true) => {
                             let (c, op) = (asynch.clone(), Arc::new(GetReport::new("ID323")));
                             run_tasks(&rt, n, dur, move || {
@@ -461,6 +482,11 @@ fn overhead(args: &Args) {
                                     let resp = hc.request(mk()).await.unwrap();
                                     let body = resp.into_body().collect().await.unwrap().to_bytes();
                                     assert!(body.len() > 100);
+                                    if json {
+                                        std::hint::black_box(
+                                            serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+                                        );
+                                    }
                                 }
                             })
                         }
@@ -473,10 +499,11 @@ fn overhead(args: &Args) {
                 }
                 pair.add(sdk_run.as_ref().unwrap(), bare_run.as_ref().unwrap());
             }
+            let plus = if json { " + JSON" } else { "" };
             let label = if kind == "blocking" {
-                format!("blocking vs ureq, {n} thread{}", if n > 1 { "s" } else { "" })
+                format!("blocking vs ureq{plus}, {n} thread{}", if n > 1 { "s" } else { "" })
             } else {
-                format!("async vs hyper, {n} task{}", if n > 1 { "s" } else { "" })
+                format!("async vs hyper{plus}, {n} task{}", if n > 1 { "s" } else { "" })
             };
             pair.report(&label);
         }

@@ -180,11 +180,15 @@ fn parse_utc_z(b: &[u8]) -> Option<OffsetDateTime> {
         }
         _ => return None,
     };
-    let field = |at: usize, len: usize| num(&b[at..at + len]);
-    let month = time::Month::try_from(u8::try_from(field(5, 2)?).ok()?).ok()?;
-    let date = time::Date::from_calendar_date(field(0, 4)? as i32, month, field(8, 2)? as u8).ok()?;
-    let (hour, minute, second) = (field(11, 2)? as u8, field(14, 2)? as u8, field(17, 2)? as u8);
-    let time = time::Time::from_hms_nano(hour, minute, second, nanos).ok()?;
+    let digit = |i: usize| b[i].wrapping_sub(b'0');
+    if [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18].iter().any(|&i| digit(i) > 9) {
+        return None;
+    }
+    let two = |i: usize| digit(i) * 10 + digit(i + 1);
+    let month = time::Month::try_from(two(5)).ok()?;
+    let year = i32::from(two(0)) * 100 + i32::from(two(2));
+    let date = time::Date::from_calendar_date(year, month, two(8)).ok()?;
+    let time = time::Time::from_hms_nano(two(11), two(14), two(17), nanos).ok()?;
     Some(PrimitiveDateTime::new(date, time).assume_utc())
 }
 

@@ -320,7 +320,10 @@ impl RequestBuilder {
 /// takes); only when that fails is it decoded again with the path-tracking decoder, to say
 /// where.
 pub fn parse_json<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T, Error> {
-    if let Ok(value) = serde_json::from_slice(body) {
+    // From text checked once: serde_json's slice reader checks the UTF-8 of every string again.
+    if let Ok(value) =
+        std::str::from_utf8(body).map_err(|_| ()).and_then(|t| serde_json::from_str(t).map_err(|_| ()))
+    {
         return Ok(value);
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
