@@ -28,47 +28,12 @@ use amazon_business_core::{Config, Credentials, Environment};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty, Full, Limited};
 
-const REPORT_BODY: &str = r#"{"createdTime":"2019-12-10T13:47:20.677Z","dataEndTime":"2019-12-12T13:47:20.677Z","dataStartTime":"2019-12-11T13:47:20.677Z","processingEndTime":"2019-12-12T13:47:20.677Z","processingStartTime":"2019-12-10T13:47:20.677Z","processingStatus":"IN_PROGRESS","reportId":"ReportId1","reportType":"FEE_DISCOUNTS_REPORT"}"#;
+#[path = "minimal/mod.rs"]
+#[allow(dead_code)] // The capture and LWA counters serve the transports bench.
+mod minimal;
 
 fn runtime(workers: usize) -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build().unwrap()
-}
-
-/// A loopback server answering LWA with a token and anything else with the getReport body.
-fn serve(rt: &tokio::runtime::Runtime) -> std::net::SocketAddr {
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let addr = listener.local_addr().unwrap();
-    rt.spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
-            let _ = stream.set_nodelay(true);
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(|req: hyper::Request<hyper::body::Incoming>| async move {
-                    let lwa = req.uri().path() == "/auth/o2/token";
-                    let _ = req.into_body().collect().await;
-                    let body = if lwa {
-                        format!(
-                            r#"{{"access_token":"Atza|{:0>395}","token_type":"bearer","expires_in":3600}}"#,
-                            0
-                        )
-                    } else {
-                        REPORT_BODY.to_owned()
-                    };
-                    Ok::<_, std::convert::Infallible>(
-                        hyper::Response::builder()
-                            .header("content-type", "application/json")
-                            .header("x-amzn-RequestId", "c0ffee00-0000-4000-8000-000000000000")
-                            .body(Full::new(Bytes::from(body)))
-                            .unwrap(),
-                    )
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    addr
 }
 
 type BlockingCall = Box<dyn Fn()>;
@@ -86,9 +51,8 @@ const VARIANTS: [&str; 7] = ["hyper", "hyper-vec", "sender", "closure", "client"
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    let server_rt = runtime(2);
-    let addr = serve(&server_rt);
-    let base = format!("http://{addr}");
+    let server = minimal::Minimal::spawn();
+    let base = server.base_url();
     let config = Config::builder()
         .credentials(Credentials::new("amzn1.application-oa2-client.bench", "secret", "Atzr|bench").unwrap())
         .environment(Environment::custom(&base, &format!("{base}/auth/o2/token")).unwrap())
