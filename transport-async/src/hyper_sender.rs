@@ -188,3 +188,24 @@ impl HttpSend for HyperSender {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use amazon_business_core::{Credentials, Environment};
+
+    #[test]
+    fn debug_shows_no_proxy_credentials() {
+        let config = Config::builder()
+            .credentials(Credentials::new("id", "secret", "Atzr|x").unwrap())
+            .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/t").unwrap())
+            .proxy("http://alice:pa55word@127.0.0.1:3128")
+            .unwrap()
+            .build()
+            .unwrap();
+        let sender = HyperSender::new(&config).unwrap();
+        let shown = format!("{sender:?} {sender:#?}");
+        assert!(shown.contains("HyperSender") && shown.contains("Proxied"), "{shown}");
+        assert!(!shown.contains("pa55word") && !shown.contains("alice"), "{shown}");
+    }
+}
