@@ -74,6 +74,10 @@ pub async fn drive<O: Operation, D: Driver + ?Sized>(
 ) -> Result<O::Output, Error> {
     let debug = engine.config().debug();
     let mut guard = Abandon { call: engine.call(op, engine.next_seed()), driver };
+    // Whether the call waited on anything: one answered wholly from memory (a remembered
+    // `invalid_grant`, a validation error) yields once before it returns, so a loop of such
+    // calls cannot keep an executor's worker from its other tasks.
+    let mut waited = false;
     loop {
         let now = driver.now();
         match guard.call.poll(now) {
@@ -86,6 +90,7 @@ pub async fn drive<O: Operation, D: Driver + ?Sized>(
                         engine.render_request(&request)
                     );
                 }
+                waited = true;
                 let outcome = driver.send(request, target).await;
                 let later = driver.now();
                 let elapsed_ms = later.instant.saturating_duration_since(now.instant).as_millis() as u64;
@@ -111,6 +116,7 @@ pub async fn drive<O: Operation, D: Driver + ?Sized>(
             }
             Step::Sleep(d) => {
                 tracing::debug!(operation = O::ID, wait_ms = d.as_millis() as u64, "waiting");
+                waited = true;
                 driver.sleep(d).await;
             }
             Step::Store(op) => {
@@ -120,15 +126,35 @@ pub async fn drive<O: Operation, D: Driver + ?Sized>(
             }
             Step::AwaitToken { key, generation } => {
                 tracing::debug!(operation = O::ID, "waiting for another call's token exchange");
+                waited = true;
                 driver.await_token(&key, generation).await;
             }
             Step::Done(result) => {
                 if let Err(e) = &result {
                     tracing::debug!(operation = O::ID, error = %e, "call failed");
                 }
+                if !waited {
+                    YieldOnce(false).await;
+                }
                 return result;
             }
         }
+    }
+}
+
+/// Pending once (waking itself at once), then ready.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
     }
 }
 

@@ -1,6 +1,7 @@
 //! The async client on an executor that is not tokio (`futures::executor`), with a closure
 //! sender and a closure timer: throttling and pacing waits go through the timer, never tokio.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -74,4 +75,45 @@ fn a_429_then_success_and_a_pacing_wait_without_tokio() {
     assert_eq!(times.len(), 4);
     let gap = times[3] - times[2];
     assert!(gap >= Duration::from_millis(150), "the pacer spaced the calls by the learned rate: {gap:?}");
+}
+
+/// Counts its wake-ups.
+struct Wakes(AtomicUsize);
+
+impl std::task::Wake for Wakes {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_call_answered_without_any_io_yields_once_before_it_returns() {
+    let config = Config::builder()
+        .credentials(Credentials::new("id", "secret", "Atzr|x").unwrap())
+        .environment(Environment::custom("http://127.0.0.1:9", "http://127.0.0.1:9/t").unwrap())
+        .build()
+        .unwrap();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let counter = sent.clone();
+    let client = Client::with_sender_and_timer(
+        config,
+        move |_req: http::Request<Vec<u8>>| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            async { Ok::<_, std::io::Error>(response(200, &[], REPORT)) }
+        },
+        thread_timer,
+    );
+    // An empty report id is refused before anything is sent: the call needs no I/O at all.
+    let op = amazon_business_async::documents::GetReport::new("");
+    let wakes = Arc::new(Wakes(AtomicUsize::new(0)));
+    let waker = std::task::Waker::from(wakes.clone());
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut call = std::pin::pin!(client.send(&op));
+    assert!(call.as_mut().poll(&mut cx).is_pending(), "the first poll must yield");
+    assert_eq!(wakes.0.load(Ordering::SeqCst), 1, "and wake the task at once");
+    match call.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(Err(e)) => assert!(e.to_string().contains("must not be empty"), "{e}"),
+        other => panic!("expected the validation error, got {:?}", other.map(|r| r.is_ok())),
+    }
+    assert_eq!(sent.load(Ordering::SeqCst), 0);
 }
