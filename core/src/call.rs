@@ -210,8 +210,10 @@ pub struct Call<'a, O: Operation> {
     engine: &'a Engine,
     op: &'a O,
     state: State<O::Output>,
-    /// The operation's request, built once; each send is a copy with the current token.
-    request: http::Request<Vec<u8>>,
+    /// The operation's request as first built. The first send takes it; a retry builds it
+    /// again from the same inputs (the same bytes), so a call that succeeds at once copies
+    /// nothing.
+    request: Option<http::Request<Vec<u8>>>,
     attempts: u32,
     lwa_attempts: u32,
     auth_retried: bool,
@@ -277,8 +279,8 @@ fn effects<T>(ops: impl IntoIterator<Item = StoreOp>, then: State<T>) -> State<T
 impl<'a, O: Operation> Call<'a, O> {
     pub(crate) fn new(engine: &'a Engine, op: &'a O, seed: u64) -> Self {
         let (request, state) = match op.request(&engine.request_context()) {
-            Ok(r) => (r, State::NeedToken { waited_on: None }),
-            Err(e) => (http::Request::default(), State::Fail(e)),
+            Ok(r) => (Some(r), State::NeedToken { waited_on: None }),
+            Err(e) => (None, State::Fail(e)),
         };
         Call {
             engine,
@@ -412,8 +414,15 @@ impl<'a, O: Operation> Call<'a, O> {
                     });
                 }
                 State::SendApi { token } => {
-                    let template = self.probe.as_ref().map_or(&self.request, |p| &p.request);
-                    let mut request = copy_request(template);
+                    let built = match (&self.probe, self.request.take()) {
+                        (Some(p), _) => Ok(copy_request(&p.request)),
+                        (None, Some(first)) => Ok(first),
+                        (None, None) => self.op.request(&self.engine.request_context()),
+                    };
+                    let mut request = match built {
+                        Ok(r) => r,
+                        Err(e) => return self.done(Err(e)),
+                    };
                     let headers = request.headers_mut();
                     match token.header() {
                         Some(v) => {

@@ -223,6 +223,24 @@ fn a_429_waits_retry_after_in_both_forms() {
 }
 
 #[test]
+fn a_retry_sends_the_same_request_as_the_first_attempt() {
+    let e = engine();
+    let op = Unsafe { id: "a b/c" };
+    let mut lwa = q([Ok(token_response("t"))]);
+    let mut api = q([Ok(response(429, &[("Retry-After", "1")], "")), ok()]);
+    let (r, _, sent) = drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api);
+    r.unwrap();
+    let api: Vec<_> = sent.iter().filter(|r| r.uri().path() != "/auth/o2/token").collect();
+    assert_eq!(api.len(), 2, "{api:?}");
+    let wire = |r: &http::Request<Vec<u8>>| {
+        (r.method().clone(), r.uri().clone(), r.headers().clone(), r.body().clone())
+    };
+    assert_eq!(wire(api[0]), wire(api[1]));
+    assert_eq!(api[0].uri().path(), "/things/a%20b%2Fc");
+    assert_eq!(api[0].headers()["x-amz-access-token"], "t");
+}
+
+#[test]
 fn a_429_with_garbage_retry_after_backs_off_and_gives_up_as_quota_exceeded() {
     let retry = RetryPolicy { max_attempts: 3, ..RetryPolicy::default() };
     let e = engine_with(retry.clone(), false);
