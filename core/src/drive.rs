@@ -8,6 +8,10 @@
 //! does the I/O before returning ready futures); the async transport awaits it on any
 //! executor.
 //!
+//! A call that never waits on anything (answered from memory: a remembered `invalid_grant`, a
+//! validation error) yields to the executor once before it returns, so that a loop of such
+//! calls cannot hold an executor's worker away from its other tasks.
+//!
 //! [`Pager`] is the pagination both transports build their page iterator and stream on.
 
 use std::future::Future;
