@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
 use serde::Deserialize;
 use url::{form_urlencoded, Url};
 
@@ -18,30 +18,17 @@ pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded;charset=U
 pub struct AccessToken {
     value: Secret,
     expires_at: SystemTime,
-    /// The `x-amz-access-token` header value, marked sensitive, made once per token (not once
-    /// per request); `None` when the token is not a valid header value.
-    header: Option<HeaderValue>,
 }
 
 impl AccessToken {
     /// A token that expires at `expires_at`.
     pub fn new(value: Secret, expires_at: SystemTime) -> Self {
-        let header = HeaderValue::from_str(value.expose()).ok().map(|mut v| {
-            v.set_sensitive(true);
-            v
-        });
-        AccessToken { value, expires_at, header }
+        AccessToken { value, expires_at }
     }
 
     /// The token, for the `x-amz-access-token` header.
     pub fn value(&self) -> &Secret {
         &self.value
-    }
-
-    /// The token as a header value (sensitive: hidden from `Debug`), or `None` when it is not
-    /// a valid one (a control character in what LWA sent).
-    pub(crate) fn header(&self) -> Option<&HeaderValue> {
-        self.header.as_ref()
     }
 
     /// When the token expires.
