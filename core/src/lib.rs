@@ -37,7 +37,7 @@ pub mod wire;
 
 pub use call::{Call, Step, Target};
 pub use config::{Config, Credentials, RetryPolicy, Timeouts};
-pub use drive::{drive, BoxFuture, Driver, HttpOutcome, Pager};
+pub use drive::{drive, BoxFuture, Driver, HttpOutcome, Pager, SharedSteps};
 pub use engine::{Engine, Now};
 pub use error::{Error, ErrorKind};
 pub use operation::{Operation, Paginated, Probed, RequestContext, Role, UsagePlan};

@@ -265,7 +265,7 @@ macro_rules! client_shell {
                 self.engine.rotate_client_secret(new_secret)?;
                 let client_id = self.engine.config().credentials().client_id().to_owned();
                 let now = $crate::Driver::now(self);
-                $crate::Driver::store_detached(self, $crate::StoreOp::ForgetClient { client_id }, now);
+                $crate::drive::store_detached(&self.engine, self, $crate::StoreOp::ForgetClient { client_id }, now);
                 Ok(())
             }
         }
@@ -343,19 +343,26 @@ macro_rules! onboarder_shell {
 /// [`RedisCommand`](crate::store::redis::RedisCommand), and the `RedisStore` (tokens and
 /// buckets) and `RedisStateStore` (onboarding states) types with their constructors. A macro
 /// because core must not depend on `redis`: the paths resolve in the transport, which does.
-/// It expects a `Connection` type with `fn open(url: &str, timeout: Duration) -> Result<Connection, Error>`
+/// It expects a `Connection` type with `fn new(client: redis::Client, timeout: Duration) -> Connection`
 /// and `execute(&self, RedisCommand)`, a future of `Result<RedisValue, RedisError>`, in scope.
-/// `$krate` names the crate in the doc examples; `[async] [.await]` (or the blocking client's
-/// `[] [.wait()]`) make `RedisStore::run` async or blocking.
+/// `$krate` names the crate in the doc examples. The blocking client's `execute` is async in form
+/// only (its work is done on the first poll), so both clients share one [`SharedSteps`](crate::SharedSteps)
+/// implementation.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! redis_shell {
-    ($krate:ident; [$($async:tt)*] [$($run:tt)*]) => {
-        fn bad_url(e: &redis::RedisError) -> $crate::Error {
-            $crate::Error::Config($crate::error::ConfigError::new(
-                "redis url",
-                format!("is not a usable Redis URL ({:?}); expected e.g. redis://127.0.0.1:6379/", e.kind()),
-            ))
+    ($krate:ident) => {
+        /// A client of the Redis at `url`; nothing is connected yet.
+        fn client(url: &str) -> Result<redis::Client, $crate::Error> {
+            redis::Client::open(url).map_err(|e| {
+                $crate::Error::Config($crate::error::ConfigError::new(
+                    "redis url",
+                    format!(
+                        "is not a usable Redis URL ({:?}); expected e.g. redis://127.0.0.1:6379/",
+                        e.kind()
+                    ),
+                ))
+            })
         }
 
         fn value(v: redis::Value) -> $crate::store::redis::RedisValue {
@@ -480,7 +487,7 @@ macro_rules! redis_shell {
                 url: &str,
                 options: $crate::store::redis::RedisOptions,
             ) -> Result<RedisStore, $crate::Error> {
-                let conn = Connection::open(url, options.step_timeout())?;
+                let conn = Connection::new(client(url)?, options.step_timeout());
                 Ok(RedisStore { conn, shared: $crate::store::redis::SharedStore::new(options) })
             }
 
@@ -493,15 +500,25 @@ macro_rules! redis_shell {
             pub fn is_down(&self) -> bool {
                 self.shared.is_down()
             }
+        }
 
-            /// Runs one step: on Redis, or on `memory` when Redis fails or is known down.
-            pub(crate) $($async)* fn run(
-                &self,
-                memory: &$crate::MemoryStore,
+        /// Steps run on Redis, or on `memory` when Redis fails or is known down.
+        impl $crate::SharedSteps for RedisStore {
+            fn run<'a>(
+                &'a self,
+                memory: &'a $crate::MemoryStore,
                 op: $crate::StoreOp,
                 now: $crate::Now,
-            ) -> $crate::StoreReply {
-                self.shared.run(memory, op, now, |c| self.conn.execute(c))$($run)*
+            ) -> $crate::BoxFuture<'a, $crate::StoreReply> {
+                Box::pin(self.shared.run(memory, op, now, |c| self.conn.execute(c)))
+            }
+
+            fn token_wait(
+                &self,
+                memory: &$crate::MemoryStore,
+                key: &$crate::config::CredentialKey,
+            ) -> $crate::store::redis::TokenWait<'_> {
+                self.shared.token_wait(memory, key)
             }
         }
 
@@ -519,7 +536,7 @@ macro_rules! redis_shell {
                 url: &str,
                 options: $crate::onboarding::redis::RedisStateOptions,
             ) -> Result<RedisStateStore, $crate::Error> {
-                let conn = Connection::open(url, options.step_timeout())?;
+                let conn = Connection::new(client(url)?, options.step_timeout());
                 Ok(RedisStateStore { conn, states: $crate::onboarding::redis::RedisStates::new(options) })
             }
 

@@ -56,8 +56,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 pub use amazon_business_core::apis::*;
-use amazon_business_core::config::CredentialKey;
 use amazon_business_core::error::TransportError;
+use amazon_business_core::token::Changed;
 pub use amazon_business_core::*;
 use futures_core::Stream;
 
@@ -154,18 +154,14 @@ where
 /// assert_eq!(e.kind, TransportErrorKind::Reset);
 /// ```
 pub fn transport_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> TransportError {
-    TransportError::classify(&error, library_kind)
+    // Without `tokio` there is no default sender whose libraries' errors to know.
+    #[cfg(not(feature = "tokio"))]
+    let hyper_kind = |_: &(dyn std::error::Error + 'static)| None;
+    TransportError::classify(&error, hyper_kind)
 }
 
-/// What the error types of the default sender's libraries say.
 #[cfg(feature = "tokio")]
-use hyper_sender::hyper_kind as library_kind;
-
-/// Without `tokio` there is no default sender whose errors to know.
-#[cfg(not(feature = "tokio"))]
-fn library_kind(_: &(dyn std::error::Error + 'static)) -> Option<error::TransportErrorKind> {
-    None
-}
+use hyper_sender::hyper_kind;
 
 /// Waits: the one thing the client needs from a runtime. `TokioTimer` (feature `tokio`) is the
 /// default; a closure from `Duration` to a future is enough for any other executor.
@@ -212,7 +208,7 @@ struct Inner {
     redis: std::sync::OnceLock<RedisStore>,
 }
 
-/// The async [`Driver`]: the sender's futures, the timer's sleeps, and the in-process store.
+/// The async [`Driver`]: the sender's futures, the timer's sleeps, and the Redis store if set.
 impl Driver for Client {
     fn now(&self) -> Now {
         now()
@@ -226,34 +222,26 @@ impl Driver for Client {
         self.inner.timer.sleep(duration)
     }
 
-    fn store(&self, op: StoreOp, now: Now) -> BoxFuture<'_, StoreReply> {
-        #[cfg(feature = "redis")]
-        if let Some(redis) = self.inner.redis.get() {
-            return Box::pin(redis.run(self.engine.store(), op, now));
-        }
-        Box::pin(std::future::ready(self.engine.store().run(op, now)))
+    fn sleep_until_changed<'a>(&'a self, changed: Changed<'a>, bound: Duration) -> BoxFuture<'a, ()> {
+        let bound = self.inner.timer.sleep(bound);
+        Box::pin(async move { drop(futures_util::future::select(changed, bound).await) })
     }
 
-    fn await_token(&self, _key: &CredentialKey, generation: u64) -> BoxFuture<'_, ()> {
-        #[cfg(feature = "redis")]
-        if let Some(wait) =
-            self.inner.redis.get().and_then(|r| r.await_token(self.engine.store(), _key, &*self.inner.timer))
-        {
-            return wait;
-        }
-        let changed = self.engine.store().tokens.changed(generation);
-        let bound = self.inner.timer.sleep(drive::TOKEN_WAIT);
-        Box::pin(async move {
-            futures_util::future::select(std::pin::pin!(changed), bound).await;
-        })
+    #[cfg(feature = "redis")]
+    fn shared(&self) -> Option<&dyn SharedSteps> {
+        self.inner.redis.get().map(|r| r as _)
     }
 
-    fn store_detached(&self, op: StoreOp, now: Now) {
+    fn shared_detached(&self, op: StoreOp, now: Now) {
+        // Must not block: the step runs as a task of the current runtime, or in memory outside one.
         #[cfg(feature = "redis")]
-        if let (Some(_), Ok(runtime)) = (self.inner.redis.get(), tokio::runtime::Handle::try_current()) {
-            // Must not block: the Redis step runs as a task of the current runtime.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let client = self.clone();
-            runtime.spawn(async move { client.store(op, now).await });
+            runtime.spawn(async move {
+                if let Some(shared) = client.shared() {
+                    shared.run(client.engine.store(), op, now).await;
+                }
+            });
             return;
         }
         self.engine.store().run(op, now);

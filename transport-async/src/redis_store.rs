@@ -6,10 +6,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use amazon_business_core::config::CredentialKey;
 use amazon_business_core::onboarding::{AsyncStateStore, OnboardingError, PendingState, Taken};
-use amazon_business_core::store::redis::{RedisCommand, RedisError, RedisValue, TokenWait};
-use amazon_business_core::{BoxFuture, Error, MemoryStore, Secret};
+use amazon_business_core::store::redis::{RedisCommand, RedisError, RedisValue};
+use amazon_business_core::{BoxFuture, Secret};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 /// One multiplexed, reconnecting connection to one Redis, made on first use, with core's
@@ -23,17 +22,16 @@ struct Connection {
     timeout: Duration,
 }
 
-amazon_business_core::redis_shell!(amazon_business_async; [async] [.await]);
+amazon_business_core::redis_shell!(amazon_business_async);
 
 impl Connection {
-    fn open(url: &str, timeout: Duration) -> Result<Connection, Error> {
-        let client = redis::Client::open(url).map_err(|e| bad_url(&e))?;
+    fn new(client: redis::Client, timeout: Duration) -> Connection {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(timeout))
             .set_response_timeout(Some(timeout))
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_secs(1));
-        Ok(Connection { client, config, manager: tokio::sync::OnceCell::new(), scripts: scripts(), timeout })
+        Connection { client, config, manager: tokio::sync::OnceCell::new(), scripts: scripts(), timeout }
     }
 
     /// Runs `command`'s script, connecting first when there is no connection yet; all of it
@@ -47,32 +45,6 @@ impl Connection {
         match tokio::time::timeout(self.timeout, work).await {
             Ok(answer) => answer.map(value).map_err(|e| failure(&e)),
             Err(_) => Err(RedisError::new("no answer within the timeout")),
-        }
-    }
-}
-
-impl RedisStore {
-    /// Waits for another call's exchange of `key`'s token, sleeping on `timer`; `None` when
-    /// Redis is down (then the caller waits on the in-process store as without Redis).
-    pub(crate) fn await_token<'a>(
-        &'a self,
-        memory: &'a MemoryStore,
-        key: &CredentialKey,
-        timer: &'a dyn crate::Timer,
-    ) -> Option<BoxFuture<'a, ()>> {
-        match self.shared.token_wait(memory, key) {
-            TokenWait::Poll(interval, slot) => Some(Box::pin(async move {
-                timer.sleep(interval).await;
-                drop(slot);
-            })),
-            TokenWait::Watch { generation, bound } => {
-                let changed = memory.tokens.changed(generation);
-                let bound = timer.sleep(bound);
-                Some(Box::pin(async move {
-                    futures_util::future::select(std::pin::pin!(changed), bound).await;
-                }))
-            }
-            TokenWait::Memory => None,
         }
     }
 }

@@ -57,8 +57,8 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
 pub use amazon_business_core::apis::*;
-use amazon_business_core::config::CredentialKey;
 use amazon_business_core::error::TransportError;
+use amazon_business_core::token::Changed;
 pub use amazon_business_core::*;
 
 mod http1_sender;
@@ -187,7 +187,7 @@ struct Inner {
 }
 
 /// The blocking [`Driver`]: each step's I/O is done before its future is returned, so the
-/// shared loop's futures are ready at once, except a wait for another thread's token exchange.
+/// shared loop's futures are ready at once.
 impl Driver for Client {
     fn send(&self, request: http::Request<Vec<u8>>, _: Target) -> BoxFuture<'_, HttpOutcome> {
         Box::pin(std::future::ready(self.inner.sender.send(request)))
@@ -198,34 +198,21 @@ impl Driver for Client {
         Box::pin(std::future::ready(()))
     }
 
-    fn store(&self, op: StoreOp, now: Now) -> BoxFuture<'_, StoreReply> {
-        #[cfg(feature = "redis")]
-        if let Some(redis) = self.inner.redis.get() {
-            return Box::pin(std::future::ready(redis.run(self.engine.store(), op, now)));
-        }
-        Box::pin(std::future::ready(self.engine.store().run(op, now)))
-    }
-
-    fn await_token(&self, _key: &CredentialKey, generation: u64) -> BoxFuture<'_, ()> {
-        #[cfg(feature = "redis")]
-        if let Some(redis) = self.inner.redis.get() {
-            if redis.await_token(self.engine.store(), _key) {
-                return Box::pin(std::future::ready(()));
-            }
-        }
-        // Bounded: the core re-decides on the next poll (a stale exchange is taken over).
-        let changed = self.engine.store().tokens.changed(generation);
-        let _ = block_on(changed, Some(Instant::now() + drive::TOKEN_WAIT));
+    fn sleep_until_changed<'a>(&'a self, changed: Changed<'a>, bound: Duration) -> BoxFuture<'a, ()> {
+        let _ = block_on(changed, Some(Instant::now() + bound));
         Box::pin(std::future::ready(()))
     }
 
-    fn store_detached(&self, op: StoreOp, now: Now) {
-        #[cfg(feature = "redis")]
-        if let Some(redis) = self.inner.redis.get() {
-            redis.run(self.engine.store(), op, now);
-            return;
+    #[cfg(feature = "redis")]
+    fn shared(&self) -> Option<&dyn SharedSteps> {
+        self.inner.redis.get().map(|r| r as _)
+    }
+
+    fn shared_detached(&self, op: StoreOp, now: Now) {
+        match self.shared() {
+            Some(shared) => drop(shared.run(self.engine.store(), op, now).wait()),
+            None => drop(self.engine.store().run(op, now)),
         }
-        self.engine.store().run(op, now);
     }
 
     fn now(&self) -> Now {

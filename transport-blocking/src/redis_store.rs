@@ -4,12 +4,11 @@
 //! shared store falls back to the in-process one; the state store reports the failure.
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
-use amazon_business_core::config::CredentialKey;
 use amazon_business_core::onboarding::{OnboardingError, PendingState, StateStore, Taken};
-use amazon_business_core::store::redis::{RedisCommand, RedisError, RedisValue, TokenWait};
-use amazon_business_core::{Error, MemoryStore, Secret};
+use amazon_business_core::store::redis::{RedisCommand, RedisError, RedisValue};
+use amazon_business_core::Secret;
 
 use crate::Wait;
 
@@ -24,12 +23,11 @@ struct Connection {
     timeout: Duration,
 }
 
-amazon_business_core::redis_shell!(amazon_business_blocking; [] [.wait()]);
+amazon_business_core::redis_shell!(amazon_business_blocking);
 
 impl Connection {
-    fn open(url: &str, timeout: Duration) -> Result<Connection, Error> {
-        let client = redis::Client::open(url).map_err(|e| bad_url(&e))?;
-        Ok(Connection { client, pool: Mutex::default(), scripts: scripts(), timeout })
+    fn new(client: redis::Client, timeout: Duration) -> Connection {
+        Connection { client, pool: Mutex::default(), scripts: scripts(), timeout }
     }
 
     fn pool(&self) -> std::sync::MutexGuard<'_, Vec<redis::Connection>> {
@@ -81,21 +79,6 @@ impl Connection {
                 Err(failure(&e))
             }
         }
-    }
-}
-
-impl RedisStore {
-    /// Waits for another call's exchange of `key`'s token; false when Redis is down (then the
-    /// caller waits on the in-process store as without Redis).
-    pub(crate) fn await_token(&self, memory: &MemoryStore, key: &CredentialKey) -> bool {
-        match self.shared.token_wait(memory, key) {
-            TokenWait::Poll(interval, _slot) => std::thread::sleep(interval),
-            TokenWait::Watch { generation, bound } => {
-                let _ = crate::block_on(memory.tokens.changed(generation), Some(Instant::now() + bound));
-            }
-            TokenWait::Memory => return false,
-        }
-        true
     }
 }
 
