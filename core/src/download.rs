@@ -10,6 +10,7 @@
 //!   [`Decoding::for_response`] decides from the document's `compressionAlgorithm` and the
 //!   response's `Content-Encoding` whether to gunzip, and [`Gunzip`] does it in bounded steps.
 
+use bytes::{Bytes, BytesMut};
 use url::Url;
 
 use crate::error::{bounded_body, ApiError, ConfigError, Error, ErrorEntry};
@@ -460,6 +461,88 @@ impl Decoder {
     }
 }
 
+/// The most a chunk handed out by [`Chunks`] holds.
+pub const CHUNK: usize = 64 * 1024;
+
+/// A document decoded into chunks as its body arrives in pieces (what the async client's
+/// download stream runs on): [`Chunks::pull`] gives the next chunk of the document or asks for
+/// more body, which the transport reads and hands in with [`Chunks::feed`]. A body that is the
+/// document passes through uncopied; a gzipped one is decoded into chunks of at most [`CHUNK`]
+/// bytes, each split off one buffer, not copied.
+///
+/// ```
+/// use amazon_business_blocking::download::{Chunks, Decoding, Pull};
+/// use bytes::Bytes;
+///
+/// let mut body = vec![Bytes::from_static(b"a,b\n"), Bytes::from_static(b"1,2\n")].into_iter();
+/// let mut chunks = Chunks::new(Decoding::Identity);
+/// let mut document = Vec::new();
+/// loop {
+///     match chunks.pull()? {
+///         Pull::Chunk(chunk) => document.extend_from_slice(&chunk),
+///         Pull::Body => chunks.feed(body.next()),
+///         Pull::End => break,
+///     }
+/// }
+/// assert_eq!(document, b"a,b\n1,2\n");
+/// # Ok::<(), amazon_business_blocking::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Chunks {
+    decoder: Decoder,
+    out: BytesMut,
+    /// A piece of an identity body, handed out as it is.
+    passed: Option<Bytes>,
+    ended: bool,
+}
+
+/// What [`Chunks::pull`] has.
+#[derive(Debug)]
+pub enum Pull {
+    /// The next chunk of the document.
+    Chunk(Bytes),
+    /// Nothing until more of the body is fed.
+    Body,
+    /// The document is whole.
+    End,
+}
+
+impl Chunks {
+    /// Chunks of a body of this [`Decoding`].
+    pub fn new(decoding: Decoding) -> Self {
+        Chunks { decoder: Decoder::new(decoding), out: BytesMut::new(), passed: None, ended: false }
+    }
+
+    /// The next chunk, or [`Pull::Body`] when the body fed so far is used up. A cut or corrupt
+    /// gzip stream is an error.
+    pub fn pull(&mut self) -> Result<Pull, Error> {
+        if self.decoder.is_identity() {
+            return Ok(match self.passed.take() {
+                Some(data) => Pull::Chunk(data),
+                None if self.ended => Pull::End,
+                None => Pull::Body,
+            });
+        }
+        self.out.resize(CHUNK, 0);
+        Ok(match self.decoder.decode_into(&mut self.out)? {
+            0 if self.decoder.is_done() => Pull::End,
+            0 => Pull::Body,
+            n => Pull::Chunk(self.out.split_to(n).freeze()),
+        })
+    }
+
+    /// Hands in the next piece of the body, or `None` at its end.
+    pub fn feed(&mut self, data: Option<Bytes>) {
+        match data {
+            Some(data) if data.is_empty() => {}
+            Some(data) if self.decoder.is_identity() => self.passed = Some(data),
+            Some(data) => self.decoder.push(&data),
+            None if self.decoder.is_identity() => self.ended = true,
+            None => self.decoder.end(),
+        }
+    }
+}
+
 /// A failure while reading a document's body.
 pub fn body_error(e: impl std::fmt::Display) -> Error {
     Error::Transport(crate::error::TransportError::new(
@@ -472,6 +555,46 @@ pub fn body_error(e: impl std::fmt::Display) -> Error {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    /// Everything `chunks` gives for a body arriving in `pieces`, and the largest chunk.
+    fn drain(mut chunks: Chunks, pieces: Vec<Vec<u8>>) -> Result<(Vec<u8>, usize), Error> {
+        let mut pieces = pieces.into_iter().map(Bytes::from);
+        let (mut document, mut largest) = (Vec::new(), 0);
+        loop {
+            match chunks.pull()? {
+                Pull::Chunk(chunk) => {
+                    assert!(!chunk.is_empty(), "no empty chunk is handed out");
+                    largest = largest.max(chunk.len());
+                    document.extend_from_slice(&chunk);
+                }
+                Pull::Body => chunks.feed(pieces.next()),
+                Pull::End => return Ok((document, largest)),
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_pass_an_identity_body_through_and_gunzip_a_gzipped_one_in_bounded_chunks() {
+        use flate2::{write::GzEncoder, Compression};
+        let document: Vec<u8> =
+            (0..300_000u32).flat_map(|i| format!("{i},row {}\n", i % 97).into_bytes()).collect();
+        let pieces = |bytes: &[u8], size: usize| bytes.chunks(size).map(<[u8]>::to_vec).collect::<Vec<_>>();
+        let mut plain = pieces(&document, 7_000);
+        plain.insert(1, Vec::new());
+        let (out, largest) = drain(Chunks::new(Decoding::Identity), plain).unwrap();
+        assert_eq!((out.len(), largest), (document.len(), 7_000));
+        assert!(out == document);
+        let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+        enc.write_all(&document).unwrap();
+        let gz = enc.finish().unwrap();
+        for size in [1, 333, 64 * 1024, gz.len()] {
+            let (out, largest) = drain(Chunks::new(Decoding::Gzip), pieces(&gz, size)).unwrap();
+            assert!(out == document, "pieces of {size}");
+            assert!(largest <= CHUNK, "{largest}");
+        }
+        let cut = pieces(&gz[..gz.len() - 10], 4096);
+        assert!(drain(Chunks::new(Decoding::Gzip), cut).is_err(), "a cut gzip stream is an error");
+    }
 
     #[test]
     fn urls_must_be_https_unless_loopback() {

@@ -719,6 +719,31 @@ impl TransportError {
         TransportError::new(TransportErrorKind::Connect, message)
     }
 
+    /// This failure of a connection to `uri`'s host that could not be made, as a
+    /// [`TransportErrorKind::Connect`] naming `host:port` (never the path or query; some HTTP
+    /// libraries' DNS errors name no host).
+    pub fn connecting_to(mut self, uri: &http::Uri) -> Self {
+        let host = uri.host().unwrap_or("?");
+        let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
+        self.kind = TransportErrorKind::Connect;
+        self.message = format!("could not connect to {host}:{port}: {}", self.message);
+        self
+    }
+
+    /// This failure, known to have happened after the connection was made (the request may
+    /// have arrived): one that says nothing more ([`TransportErrorKind::Other`]) is the
+    /// connection breaking, a [`TransportErrorKind::Reset`]. A non-empty `during` says where,
+    /// e.g. "reading the response body".
+    pub fn after_connect(mut self, during: &str) -> Self {
+        if self.kind == TransportErrorKind::Other {
+            self.kind = TransportErrorKind::Reset;
+        }
+        if !during.is_empty() {
+            self.message = format!("{during}: {}", self.message);
+        }
+        self
+    }
+
     /// A response larger than `limit` bytes, the transport's size cap; never retried.
     pub fn too_large(limit: u64) -> Self {
         TransportError::new(
@@ -1111,6 +1136,30 @@ mod tests {
         let e = Error::token_exchange("api.amazon.co.uk", 1, Error::Lwa(lwa));
         assert!(e.to_string().contains("after 1 attempt: LWA"), "{e}");
         assert_eq!(e.kind(), ErrorKind::Lwa);
+    }
+
+    #[test]
+    fn a_failed_connect_names_host_and_port_only_and_a_later_failure_is_a_reset() {
+        let other = TransportError::new(TransportErrorKind::Other, "dns error: failed to lookup address");
+        let uri: http::Uri =
+            "https://api.example.com/reports/2021-01-08/reports/X?token=abc".parse().unwrap();
+        let e = other.clone().connecting_to(&uri);
+        assert_eq!(e.kind, TransportErrorKind::Connect);
+        assert_eq!(
+            e.message,
+            "could not connect to api.example.com:443: dns error: failed to lookup address"
+        );
+        let plain: http::Uri = "http://127.0.0.1/x".parse().unwrap();
+        assert!(other.clone().connecting_to(&plain).message.contains("127.0.0.1:80:"));
+        let port: http::Uri = "http://127.0.0.1:8080/x".parse().unwrap();
+        assert!(other.clone().connecting_to(&port).message.contains("127.0.0.1:8080:"));
+
+        let e = other.clone().after_connect("reading the response body");
+        assert_eq!(e.kind, TransportErrorKind::Reset);
+        assert_eq!(e.message, "reading the response body: dns error: failed to lookup address");
+        assert_eq!(other.after_connect("").message, "dns error: failed to lookup address");
+        let timeout = TransportError::new(TransportErrorKind::Timeout, "slow").after_connect("");
+        assert_eq!(timeout.kind, TransportErrorKind::Timeout, "a known kind stays");
     }
 
     #[test]

@@ -81,6 +81,72 @@ pub fn body_limit(status: http::StatusCode) -> BodyLimit {
     }
 }
 
+/// A response body collected piece by piece within the limit its status gives
+/// ([`body_limit`]): what a transport that reads a body in frames (hyper's) fills, so the
+/// limits are applied here, once.
+///
+/// ```
+/// use amazon_business_blocking::wire::{BoundedBody, TruncatedBody, MAX_ERROR_BODY_READ};
+///
+/// let (parts, ()) = http::Response::builder().status(500).body(()).unwrap().into_parts();
+/// let mut body = BoundedBody::new(parts.status, 0);
+/// let frame = vec![b'x'; 40 * 1024];
+/// assert!(body.push(&frame)?); // more is wanted
+/// assert!(!body.push(&frame)?); // the prefix is full: stop reading
+/// let response = body.into_response(parts);
+/// assert_eq!(response.body().len() as u64, MAX_ERROR_BODY_READ);
+/// assert!(response.extensions().get::<TruncatedBody>().is_some());
+/// # Ok::<(), amazon_business_blocking::error::TransportError>(())
+/// ```
+#[derive(Debug)]
+pub struct BoundedBody {
+    out: Vec<u8>,
+    max: usize,
+    whole: bool,
+    truncated: bool,
+}
+
+impl BoundedBody {
+    /// An empty body for an answer with `status`, with room for `size_hint` bytes (the
+    /// announced length), at most 1 MiB: a server announcing a huge body and sending little
+    /// costs no more.
+    pub fn new(status: http::StatusCode, size_hint: u64) -> Self {
+        let (max, whole) = match body_limit(status) {
+            BodyLimit::Whole(max) => (max, true),
+            BodyLimit::Prefix(max) => (max, false),
+        };
+        let max = usize::try_from(max).unwrap_or(usize::MAX);
+        let hint = usize::try_from(size_hint).unwrap_or(usize::MAX).min(max).min(1 << 20);
+        BoundedBody { out: Vec::with_capacity(hint), max, whole, truncated: false }
+    }
+
+    /// Adds the next piece of the body: `Ok(true)` while more is wanted, `Ok(false)` once a
+    /// prefix is full (stop reading; the rest is left unread), and
+    /// [`TransportError::too_large`] when a success's body passes its cap.
+    pub fn push(&mut self, data: &[u8]) -> Result<bool, crate::error::TransportError> {
+        let room = self.max - self.out.len();
+        if data.len() <= room {
+            self.out.extend_from_slice(data);
+            return Ok(true);
+        }
+        if self.whole {
+            return Err(crate::error::TransportError::too_large(self.max as u64));
+        }
+        self.out.extend_from_slice(&data[..room]);
+        self.truncated = true;
+        Ok(false)
+    }
+
+    /// The response with this body, marked [`TruncatedBody`] when a prefix was cut.
+    pub fn into_response(self, parts: http::response::Parts) -> http::Response<Vec<u8>> {
+        let mut response = http::Response::from_parts(parts, self.out);
+        if self.truncated {
+            response.extensions_mut().insert(TruncatedBody);
+        }
+        response
+    }
+}
+
 /// The extension (`response.extensions()`) a transport puts on a response whose body it cut at
 /// a [`BodyLimit::Prefix`]: the body is the start of what the server sent. Errors read from it
 /// say the body was cut.
@@ -409,6 +475,44 @@ pub mod validate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parts(status: u16) -> http::response::Parts {
+        http::Response::builder().status(status).body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn a_success_body_is_read_whole_up_to_its_cap_and_then_too_large() {
+        let mut body = BoundedBody::new(http::StatusCode::OK, u64::MAX);
+        assert_eq!(body.out.capacity(), 1 << 20, "an announced length reserves at most 1 MiB");
+        let chunk = vec![7u8; 1 << 20];
+        for _ in 0..64 {
+            assert!(body.push(&chunk).unwrap());
+        }
+        assert!(body.push(&[]).unwrap(), "exactly at the cap is still whole");
+        let e = body.push(&[1]).unwrap_err();
+        assert_eq!(e.kind, crate::error::TransportErrorKind::TooLarge);
+        let mut whole = BoundedBody::new(http::StatusCode::CREATED, 3);
+        assert_eq!(whole.out.capacity(), 3);
+        assert!(whole.push(b"abc").unwrap());
+        let response = whole.into_response(parts(201));
+        assert_eq!(response.body(), b"abc");
+        assert!(response.extensions().get::<TruncatedBody>().is_none());
+    }
+
+    #[test]
+    fn an_error_body_keeps_its_prefix_and_is_marked_cut() {
+        let max = MAX_ERROR_BODY_READ as usize;
+        let mut body = BoundedBody::new(http::StatusCode::TOO_MANY_REQUESTS, 10);
+        assert!(body.push(&vec![b'a'; max - 1]).unwrap());
+        assert!(!body.push(b"bcd").unwrap(), "full: stop reading");
+        let response = body.into_response(parts(429));
+        assert_eq!(response.body().len(), max);
+        assert_eq!(response.body()[max - 1], b'b');
+        assert!(response.extensions().get::<TruncatedBody>().is_some());
+        let mut exact = BoundedBody::new(http::StatusCode::FOUND, 0);
+        assert!(exact.push(&vec![0; max]).unwrap());
+        assert!(exact.into_response(parts(302)).extensions().get::<TruncatedBody>().is_none());
+    }
     use crate::place::Marketplace;
     use url::Url;
 

@@ -1,10 +1,11 @@
 //! The default sender and timer, on tokio: a pooled hyper client with rustls.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use amazon_business_core::error::{ConfigError, TransportError, TransportErrorKind as Kind};
-use amazon_business_core::wire::{body_limit, BodyLimit, TruncatedBody};
+use amazon_business_core::wire::BoundedBody;
 use amazon_business_core::{BoxFuture, Config, Error, HttpOutcome};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -86,55 +87,31 @@ impl HyperSender {
             Pool::Direct(c) => c.request(request).await,
             Pool::Proxied(c) => c.request(request).await,
         }
-        .map_err(|e| map_client_error(e, &origin(&uri)))
+        .map_err(|e| match e.is_connect() {
+            true => crate::transport_error(e).connecting_to(&uri),
+            false => crate::transport_error(e).after_connect(""),
+        })
     }
 
     /// Sends `request` and reads as much of the body as the core decides from the status
-    /// ([`body_limit`]): a success whole (up to [`MAX_RESPONSE_BODY`], more is too large), an
+    /// ([`BoundedBody`]): a success whole (up to [`MAX_RESPONSE_BODY`], more is too large), an
     /// error answer's first 64 KiB; after a cut the rest is left unread and the connection
     /// dropped.
     async fn exchange(&self, request: http::Request<Vec<u8>>) -> HttpOutcome {
         let (parts, mut body) = self.start(request).await?.into_parts();
-        let (max, whole) = match body_limit(parts.status) {
-            BodyLimit::Whole(max) => (max, true),
-            BodyLimit::Prefix(max) => (max, false),
-        };
-        let max = usize::try_from(max).unwrap_or(usize::MAX);
-        let mut out = Vec::with_capacity(usize::try_from(body.size_hint().lower()).unwrap_or(0).min(max));
-        let mut truncated = false;
+        let mut out = BoundedBody::new(parts.status, body.size_hint().lower());
         while let Some(frame) = body.frame().await {
-            let Ok(data) = frame.map_err(body_failure)?.into_data() else { continue };
-            if out.len() + data.len() > max {
-                if whole {
-                    return Err(TransportError::too_large(max as u64));
+            let frame =
+                frame.map_err(|e| crate::transport_error(e).after_connect("reading the response body"))?;
+            // Trailers are skipped; a full prefix ends the reading.
+            if let Ok(data) = frame.into_data() {
+                if !out.push(&data)? {
+                    break;
                 }
-                out.extend_from_slice(&data[..max - out.len()]);
-                truncated = true;
-                break;
             }
-            out.extend_from_slice(&data);
         }
-        let mut response = http::Response::from_parts(parts, out);
-        if truncated {
-            response.extensions_mut().insert(TruncatedBody);
-        }
-        Ok(response)
+        Ok(out.into_response(parts))
     }
-}
-
-/// A failure while reading a body: the head had arrived, so one that says nothing more is the
-/// connection breaking mid-body.
-fn body_failure(e: hyper::Error) -> TransportError {
-    let e = crate::transport_error(e);
-    let kind = if e.kind == Kind::Other { Kind::Reset } else { e.kind };
-    TransportError::new(kind, format!("reading the response body: {}", e.message))
-}
-
-/// `host:port` of `uri`, for messages (never its path or query).
-fn origin(uri: &http::Uri) -> String {
-    let host = uri.host().unwrap_or("?");
-    let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
-    format!("{host}:{port}")
 }
 
 /// The kind hyper's and hyper-util's errors say, for [`crate::transport_error`]: a failed
@@ -163,30 +140,20 @@ pub(crate) fn hyper_kind(e: &(dyn std::error::Error + 'static)) -> Option<Kind> 
     }
 }
 
-/// A failure of the pooled client, classified; a connect failure names the host and port it
-/// was for (hyper-util's DNS errors do not).
-fn map_client_error(e: hyper_util::client::legacy::Error, origin: &str) -> TransportError {
-    let connect = e.is_connect();
-    let mut t = crate::transport_error(e);
-    if connect {
-        t.kind = Kind::Connect;
-        t.message = format!("could not connect to {origin}: {}", t.message);
-    } else if t.kind == Kind::Other {
-        // After the connection was made: the request may have arrived.
-        t.kind = Kind::Reset;
-    }
-    t
-}
-
 impl HttpSend for HyperSender {
     fn send(&self, request: http::Request<Vec<u8>>) -> BoxFuture<'_, HttpOutcome> {
-        let timeout = self.request_timeout;
-        Box::pin(async move {
-            tokio::time::timeout(timeout, self.exchange(request)).await.unwrap_or_else(|_| {
-                Err(TransportError::new(Kind::Timeout, format!("no complete response within {timeout:?}")))
-            })
-        })
+        Box::pin(within(self.request_timeout, "no complete response", self.exchange(request)))
     }
+}
+
+/// `work`, given up with a timeout error saying `what` when it takes longer than `limit`.
+pub(crate) async fn within<T>(
+    limit: Duration,
+    what: &str,
+    work: impl Future<Output = Result<T, TransportError>>,
+) -> Result<T, TransportError> {
+    let timed_out = || TransportError::new(Kind::Timeout, format!("{what} within {limit:?}"));
+    tokio::time::timeout(limit, work).await.unwrap_or_else(|_| Err(timed_out()))
 }
 
 #[cfg(test)]

@@ -1,33 +1,22 @@
 //! Streaming download of report documents, gunzipped chunk by chunk.
 
-use std::future::Future;
 use std::time::Duration;
 
-use amazon_business_core::download::{self, body_error, Decoder, Decoding};
-use amazon_business_core::error::{Error, TransportError, TransportErrorKind};
+use amazon_business_core::download::{self, body_error, Chunks, Decoding, Pull};
+use amazon_business_core::error::Error;
 use amazon_business_core::Config;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_core::Stream;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
-use crate::HyperSender;
-
-/// The most a chunk of a decoded document holds.
-const CHUNK: usize = 64 * 1024;
-
-/// `work`, given up with a timeout error saying `what` when it takes longer than `idle`.
-async fn within<T>(idle: Duration, what: &str, work: impl Future<Output = T>) -> Result<T, Error> {
-    tokio::time::timeout(idle, work).await.map_err(|_| {
-        Error::Transport(TransportError::new(TransportErrorKind::Timeout, format!("{what} within {idle:?}")))
-    })
-}
+use crate::hyper_sender::{within, HyperSender};
 
 /// The next data of `body` (other frames skipped), each frame within `idle`; `None` at its end.
 async fn next_data(body: &mut Incoming, idle: Duration) -> Result<Option<Bytes>, Error> {
     loop {
-        let frame = within(idle, "the report document stalled: no data", body.frame()).await?;
-        match frame.transpose().map_err(body_error)?.map(|f| f.into_data()) {
+        let frame = within(idle, "the report document stalled: no data", async { Ok(body.frame().await) });
+        match frame.await?.transpose().map_err(body_error)?.map(|f| f.into_data()) {
             None => return Ok(None),
             Some(Ok(data)) => return Ok(Some(data)),
             Some(Err(_)) => {}
@@ -37,9 +26,7 @@ async fn next_data(body: &mut Incoming, idle: Duration) -> Result<Option<Bytes>,
 
 struct Download {
     body: Incoming,
-    decoder: Decoder,
-    /// Where the document is decoded into; each chunk handed out is split off it, not copied.
-    out: BytesMut,
+    chunks: Chunks,
     idle: Duration,
 }
 
@@ -47,19 +34,10 @@ impl Download {
     /// The next chunk of the document, or `None` at its end.
     async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
         loop {
-            if !self.decoder.is_identity() {
-                self.out.resize(CHUNK, 0);
-                match self.decoder.decode_into(&mut self.out)? {
-                    0 if self.decoder.is_done() => return Ok(None),
-                    0 => {}
-                    n => return Ok(Some(self.out.split_to(n).freeze())),
-                }
-            }
-            match next_data(&mut self.body, self.idle).await? {
-                Some(data) if self.decoder.is_identity() => return Ok(Some(data)),
-                Some(data) => self.decoder.push(&data),
-                None if self.decoder.is_identity() => return Ok(None),
-                None => self.decoder.end(),
+            match self.chunks.pull()? {
+                Pull::Chunk(chunk) => return Ok(Some(chunk)),
+                Pull::Body => self.chunks.feed(next_data(&mut self.body, self.idle).await?),
+                Pull::End => return Ok(None),
             }
         }
     }
@@ -73,7 +51,7 @@ pub(crate) async fn open(
     let url = download::check_url(url)?;
     let idle = config.timeouts().request;
     let request = http::Request::get(url.as_str()).body(Vec::new()).map_err(body_error)?;
-    let response = within(idle, "no response", HyperSender::new(config)?.start(request)).await??;
+    let response = within(idle, "no response", HyperSender::new(config)?.start(request)).await?;
     let (parts, mut body) = response.into_parts();
     if !parts.status.is_success() {
         let mut text = Vec::new();
@@ -83,8 +61,8 @@ pub(crate) async fn open(
         }
         return Err(download::failure(parts.status.as_u16(), &parts.headers, &text));
     }
-    let decoder = Decoder::new(Decoding::for_response(compressed, &parts.headers)?);
-    let state = Download { body, decoder, out: BytesMut::new(), idle };
+    let chunks = Chunks::new(Decoding::for_response(compressed, &parts.headers)?);
+    let state = Download { body, chunks, idle };
     Ok(futures_util::stream::try_unfold(state, |mut state| async move {
         Ok(state.next_chunk().await?.map(|chunk| (chunk, state)))
     }))
