@@ -11,7 +11,9 @@
 //! variant name only that variant runs (`CALLS` times, default 20,000, over `TASKS` tasks,
 //! default 1): what `valgrind --tool=callgrind` is pointed at to count instructions per layer.
 //!
-//! Variants, async: `hyper` (bare hyper-util client, empty body), `hyper-vec` (the same with
+//! Variants, async: `hyper` (bare hyper-util client, empty body), `hyper-json` (the same, the
+//! body then decoded into a `serde_json::Value`: what a user of the bare client still does),
+//! `hyper-vec` (the same with
 //! the SDK's body types: `Full<Bytes>` from a `Vec`, collected through `Limited` into a `Vec`),
 //! `sender` (the SDK's `HyperSender` alone), `closure` (the SDK's client over a closure
 //! sending with the bare hyper client: the core's and driver's cost), `client` (the SDK's
@@ -47,7 +49,8 @@ where
     Arc::new(move || Box::pin(f()))
 }
 
-const VARIANTS: [&str; 7] = ["hyper", "hyper-vec", "sender", "closure", "client", "ureq", "blocking"];
+const VARIANTS: [&str; 8] =
+    ["hyper", "hyper-json", "hyper-vec", "sender", "closure", "client", "ureq", "blocking"];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
@@ -96,6 +99,18 @@ fn main() {
                 async move {
                     let body = b.request(req).await.unwrap().into_body().collect().await.unwrap().to_bytes();
                     assert!(body.len() > 100);
+                }
+            }),
+        ));
+        let (b, r) = (bare.clone(), request.clone());
+        calls.push((
+            "hyper-json",
+            boxed(move || {
+                let (b, req) = (b.clone(), r().body(Empty::new()).unwrap());
+                async move {
+                    let body = b.request(req).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+                    let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                    assert!(value.is_object());
                 }
             }),
         ));

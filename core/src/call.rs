@@ -83,7 +83,7 @@ use crate::retry::{
 };
 use crate::store::{StoreOp, StoreReply};
 use crate::token::{FlightId, TokenDecision};
-use crate::wire::ACCESS_TOKEN_HEADER;
+use crate::wire::ACCESS_TOKEN_NAME;
 
 /// Who a request is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -429,7 +429,7 @@ impl<'a, O: Operation> Call<'a, O> {
                     match HeaderValue::from_str(token.value().expose()) {
                         Ok(mut v) => {
                             v.set_sensitive(true);
-                            headers.insert(ACCESS_TOKEN_HEADER, v);
+                            headers.insert(ACCESS_TOKEN_NAME, v);
                         }
                         Err(_) => {
                             return self.done(Err(Error::Lwa(crate::error::LwaError {

@@ -8,7 +8,7 @@ use crate::config::{Config, CredentialKey, Credentials, RetryPolicy};
 use crate::error::{ErrorKind, LwaErrorCode};
 use crate::operation::{RequestContext, Role, UsagePlan};
 use crate::place::Environment;
-use crate::wire::RequestBuilder;
+use crate::wire::{RequestBuilder, ACCESS_TOKEN_HEADER};
 
 struct TestOp<const SAFE: bool> {
     id: &'static str,

@@ -21,7 +21,7 @@ use super::*;
 use crate::config::{Config, Credentials, RetryPolicy};
 use crate::operation::{RequestContext, Role, UsagePlan};
 use crate::place::Environment;
-use crate::wire::RequestBuilder;
+use crate::wire::{RequestBuilder, ACCESS_TOKEN_HEADER};
 
 struct Read;
 
