@@ -10,6 +10,8 @@
 //! ones as 1 and as 16 concurrent tasks, and the medians are printed in µs per call. With a
 //! variant name only that variant runs (`CALLS` times, default 20,000, over `TASKS` tasks,
 //! default 1): what `valgrind --tool=callgrind` is pointed at to count instructions per layer.
+//! `PARTS_SERVER=emulator` runs against the emulator (single-threaded, logging every request:
+//! the setup the issue measured in) instead of the minimal server.
 //!
 //! Variants, async: `hyper` (bare hyper-util client, empty body), `hyper-json` (the same, the
 //! body then decoded into a `serde_json::Value`: what a user of the bare client still does),
@@ -54,18 +56,27 @@ const VARIANTS: [&str; 8] =
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    // `PARTS_SERVER=emulator`: against the emulator (the issue's own setup) instead.
+    let emulator = std::env::var("PARTS_SERVER").is_ok_and(|s| s == "emulator");
     let server = minimal::Minimal::spawn();
-    let base = server.base_url();
+    let sandbox = emulator.then(|| amazon_business_conformance::sandbox::Sandbox::builder().spawn().unwrap());
+    let (base, lwa) = match &sandbox {
+        Some(s) => (s.base_url(), s.lwa_url()),
+        None => (server.base_url(), format!("{}/auth/o2/token", server.base_url())),
+    };
     let config = Config::builder()
         .credentials(Credentials::new("amzn1.application-oa2-client.bench", "secret", "Atzr|bench").unwrap())
-        .environment(Environment::custom(&base, &format!("{base}/auth/o2/token")).unwrap())
+        .environment(Environment::custom(&base, &lwa).unwrap())
         .user_email("buyer@example.com")
         .pacing(false)
         .build()
         .unwrap();
     let rt = runtime(2);
     let url: http::Uri = format!("{base}/reports/2021-09-30/reports/ID323").parse().unwrap();
-    let token = format!("Atza|{:0>395}", 0);
+    let token = match &sandbox {
+        Some(s) => s.issue_token(),
+        None => format!("Atza|{:0>395}", 0),
+    };
     let headers: Vec<(&str, String)> = vec![
         ("accept", "application/json".into()),
         ("user-agent", format!("amazon-business-sdk-rust/{}", env!("CARGO_PKG_VERSION"))),

@@ -12,8 +12,8 @@
 //! 1. `overhead`: the SDK clients (token cached, pacing off) against the bare HTTP clients
 //!    sending the byte-identical request (`ureq::Agent` with its default configuration,
 //!    hyper-util's pooled legacy client), alternating, 5 repetitions, on a minimal loopback
-//!    server (the emulator, single-threaded and logging every request, would be the
-//!    bottleneck) and, at one thread / task, on the emulator. The `+ JSON` rows repeat the
+//!    server (the emulator, single-threaded and logging every request, is the bottleneck at
+//!    4 threads / 16 tasks) and on the emulator (the setup). The `+ JSON` rows repeat the
 //!    minimal-server runs with the bare client also decoding each body into a
 //!    `serde_json::Value` (the SDK decodes it into its typed output either way).
 //! 2. `pacing`: 8 workers, 500 `getCart` calls, the emulator enforcing Cart's plan (2/s,
@@ -249,7 +249,7 @@ fn overhead(args: &Args) {
         dur.as_millis()
     );
 
-    // The minimal server, then the emulator at one thread / task.
+    // The minimal server, then the emulator.
     let minimal = Minimal::spawn();
     let sandbox = Sandbox::builder().spawn().unwrap();
     for server in ["minimal", "emulator"] {
@@ -371,7 +371,7 @@ fn overhead(args: &Args) {
                 ("async", 16, true),
             ]
         } else {
-            &[("blocking", 1, false), ("async", 1, false)]
+            &[("blocking", 1, false), ("blocking", 4, false), ("async", 1, false), ("async", 16, false)]
         };
         println!("\n  Server: {server}. SDK vs bare: calls/s, ratio (each repetition), p50 and p99 latency in µs (SDK vs bare, added)");
         println!("  | client | SDK calls/s | bare calls/s | ratio | p50 µs | p99 µs |\n  |---|---|---|---|---|---|");

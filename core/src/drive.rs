@@ -152,11 +152,13 @@ pub async fn drive<O: Operation, D: Driver + ?Sized>(
             }
             Step::Store(op) => {
                 tracing::trace!(operation = O::ID, step = op.name(), "store step");
-                let reply = match driver.shared() {
-                    Some(shared) => shared.run(engine.store(), op, now).await,
-                    None => engine.store().run(op, now),
+                // An in-process step takes no time: the clocks are read again only after a
+                // shared store's round trip.
+                let (reply, later) = match driver.shared() {
+                    Some(shared) => (shared.run(engine.store(), op, now).await, driver.now()),
+                    None => (engine.store().run(op, now), now),
                 };
-                guard.call.receive_store(reply, driver.now())?;
+                guard.call.receive_store(reply, later)?;
             }
             Step::AwaitToken { key, generation } => {
                 tracing::debug!(operation = O::ID, "waiting for another call's token exchange");

@@ -167,28 +167,29 @@ impl<'de> Deserialize<'de> for DateTime {
 /// else (other offsets, a leap second, lower-case letters, an invalid date), which the general
 /// parser then reads or refuses. The two agree wherever this one answers (tested).
 fn parse_utc_z(b: &[u8]) -> Option<OffsetDateTime> {
-    fn num(b: &[u8]) -> Option<u32> {
-        b.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
-    }
-    if b.len() < 20 || b[b.len() - 1] != b'Z' || [b[4], b[7], b[10], b[13], b[16]] != *b"--T::" {
+    // One length check, then every byte by position: no bounds check per digit.
+    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T', h0, h1, b':', n0, n1, b':', s0, s1, rest @ ..] = b
+    else {
         return None;
-    }
-    let nanos = match &b[19..b.len() - 1] {
+    };
+    let (b'Z', fraction) = rest.split_last()? else { return None };
+    let digit = |c: u8| {
+        let v = c.wrapping_sub(b'0');
+        (v <= 9).then_some(v)
+    };
+    let two = |a: u8, b: u8| Some(digit(a)? * 10 + digit(b)?);
+    let nanos = match fraction {
         [] => 0,
         [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
-            num(digits)? * 10u32.pow(9 - digits.len() as u32)
+            let n = digits.iter().try_fold(0u32, |n, &c| Some(n * 10 + u32::from(digit(c)?)))?;
+            n * 10u32.pow(9 - digits.len() as u32)
         }
         _ => return None,
     };
-    let digit = |i: usize| b[i].wrapping_sub(b'0');
-    if [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18].iter().any(|&i| digit(i) > 9) {
-        return None;
-    }
-    let two = |i: usize| digit(i) * 10 + digit(i + 1);
-    let month = time::Month::try_from(two(5)).ok()?;
-    let year = i32::from(two(0)) * 100 + i32::from(two(2));
-    let date = time::Date::from_calendar_date(year, month, two(8)).ok()?;
-    let time = time::Time::from_hms_nano(two(11), two(14), two(17), nanos).ok()?;
+    let year = i32::from(two(*y0, *y1)?) * 100 + i32::from(two(*y2, *y3)?);
+    let month = time::Month::try_from(two(*m0, *m1)?).ok()?;
+    let date = time::Date::from_calendar_date(year, month, two(*d0, *d1)?).ok()?;
+    let time = time::Time::from_hms_nano(two(*h0, *h1)?, two(*n0, *n1)?, two(*s0, *s1)?, nanos).ok()?;
     Some(PrimitiveDateTime::new(date, time).assume_utc())
 }
 
@@ -481,6 +482,15 @@ mod tests {
             super::parse_utc_z(b"2024-05-01T10:00:00.5Z"),
             Some(time::macros::datetime!(2024-05-01 10:00:00.5 UTC))
         );
+        // And every valid date-time of that form is read by the fast path itself.
+        let form =
+            (0..=9999i32, 1..=12u8, 1..=28u8, 0..24u8, 0..60u8, 0..60u8, proptest::option::of("[0-9]{1,9}"));
+        proptest!(config, |((y, mo, d, h, mi, se, frac) in form)| {
+            let frac = frac.map(|f| format!(".{f}")).unwrap_or_default();
+            let s = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{se:02}{frac}Z");
+            prop_assert_eq!(super::parse_utc_z(s.as_bytes()), general(&s), "{}", s);
+            prop_assert!(super::parse_utc_z(s.as_bytes()).is_some(), "{}", s);
+        });
     }
 
     use super::*;
