@@ -71,7 +71,8 @@ fn main() {
         .pacing(false)
         .build()
         .unwrap();
-    let rt = runtime(2);
+    // `PARTS_WORKERS=N`: the client runtime's worker threads (default 2, one per core here).
+    let rt = runtime(std::env::var("PARTS_WORKERS").ok().and_then(|w| w.parse().ok()).unwrap_or(2));
     let url: http::Uri = format!("{base}/reports/2021-09-30/reports/ID323").parse().unwrap();
     let token = match &sandbox {
         Some(s) => s.issue_token(),

@@ -127,7 +127,7 @@ impl BoundedBody {
 
     /// Adds the next piece of the body: `Ok(true)` while more is wanted, `Ok(false)` once a
     /// prefix is full (stop reading; the rest is left unread), and
-    /// [`TransportError::too_large`] when a success's body passes its cap.
+    /// [`TransportError::too_large`](crate::error::TransportError::too_large) when a success's body passes its cap.
     pub fn push(&mut self, data: &[u8]) -> Result<bool, crate::error::TransportError> {
         let room = self.max - self.out.len();
         if data.len() <= room {
