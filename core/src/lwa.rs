@@ -18,17 +18,31 @@ pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded;charset=U
 pub struct AccessToken {
     value: Secret,
     expires_at: SystemTime,
+    /// The `x-amz-access-token` header value (marked sensitive), checked once here and sharing
+    /// the token's bytes, so each request clones a reference instead of checking and copying
+    /// ~400 bytes; `None` when the token is not a valid header value (the call then fails).
+    header: Option<http::HeaderValue>,
 }
 
 impl AccessToken {
     /// A token that expires at `expires_at`.
     pub fn new(value: Secret, expires_at: SystemTime) -> Self {
-        AccessToken { value, expires_at }
+        let header = http::HeaderValue::from_maybe_shared(value.shared_bytes()).ok().map(|mut v| {
+            v.set_sensitive(true);
+            v
+        });
+        AccessToken { value, expires_at, header }
     }
 
     /// The token, for the `x-amz-access-token` header.
     pub fn value(&self) -> &Secret {
         &self.value
+    }
+
+    /// The token as the `x-amz-access-token` header's value (sensitive: `Debug` shows
+    /// `Sensitive`), or `None` when LWA issued a token that is not a valid header value.
+    pub fn header_value(&self) -> Option<&http::HeaderValue> {
+        self.header.as_ref()
     }
 
     /// When the token expires.

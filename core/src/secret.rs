@@ -21,6 +21,12 @@ impl Secret {
         &self.0
     }
 
+    /// The value's bytes as `Bytes` sharing this secret's allocation (no copy), for an HTTP
+    /// header value built once from it.
+    pub(crate) fn shared_bytes(&self) -> bytes::Bytes {
+        bytes::Bytes::from_owner(SharedStr(self.0.clone()))
+    }
+
     /// True when the value is empty or only white space.
     pub fn is_blank(&self) -> bool {
         self.0.trim().is_empty()
@@ -53,6 +59,15 @@ impl From<String> for Secret {
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
         Secret(value.into())
+    }
+}
+
+/// A secret's shared text as the owner of a `Bytes`.
+struct SharedStr(std::sync::Arc<str>);
+
+impl AsRef<[u8]> for SharedStr {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
     }
 }
 

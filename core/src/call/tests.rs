@@ -809,3 +809,27 @@ fn an_invalid_grant_is_remembered_one_exchange_for_three_calls() {
     r.unwrap();
     assert_eq!(seen.first(), Some(&Seen::Lwa));
 }
+
+#[test]
+fn a_token_that_is_no_header_value_fails_the_call_before_sending_and_a_good_one_is_sent_sensitive() {
+    let e = engine();
+    let op = Safe { id: "a" };
+    // A control character is valid JSON (escaped) but not a header value.
+    let mut lwa = q([Ok(token_response("Atza|a\\u0001b"))]);
+    let mut api = q([ok()]);
+    let (r, seen, _) = drive(&mut e.call(&op, 1), t0(), &mut lwa, &mut api);
+    let err = r.unwrap_err().to_string();
+    assert!(err.contains("not a valid header value"), "{err}");
+    assert_eq!(seen, [Seen::Lwa], "no API request may carry a broken token");
+
+    let e = engine();
+    let mut lwa = q([Ok(token_response("Atza|good"))]);
+    let mut api = q([ok(), ok()]);
+    for seed in [1, 2] {
+        let (r, _, sent) = drive(&mut e.call(&op, seed), t0(), &mut lwa, &mut api);
+        assert!(r.is_ok());
+        let value = &sent.last().unwrap().headers()[ACCESS_TOKEN_HEADER];
+        assert_eq!(value, "Atza|good");
+        assert!(value.is_sensitive(), "marked sensitive so HTTP stacks' logs leave it out");
+    }
+}
