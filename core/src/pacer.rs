@@ -221,8 +221,10 @@ impl MemoryBuckets {
 
 /// Reads `x-amzn-RateLimit-Limit` (requests per second).
 pub fn rate_limit_header(headers: &http::HeaderMap) -> Option<f64> {
+    // A name made at compile time: looking up by `&str` parses and checks it on every answer.
+    const RATE_LIMIT: http::HeaderName = http::HeaderName::from_static("x-amzn-ratelimit-limit");
     headers
-        .get("x-amzn-ratelimit-limit")
+        .get(RATE_LIMIT)
         .and_then(|v| v.to_str().ok())
         .and_then(|s| s.trim().parse::<f64>().ok())
         .filter(|r| r.is_finite() && *r > 0.0)
