@@ -233,6 +233,44 @@ fn main() {
     for v in VARIANTS {
         run(v, 20, 1);
     }
+    // `A,B`: the two async variants interleaved call by call on one task (which goes first
+    // alternating), so both see the machine in the same state: what added latency a layer
+    // costs at one call at a time, where separate runs scatter by ±20% on this VM.
+    if let Some((a, b)) = args.first().and_then(|v| v.split_once(',')) {
+        let n = args.get(1).map_or(20_000, |n| n.parse().expect("CALLS is a number"));
+        let find = |v: &str| calls.iter().find(|(name, _)| *name == v).map(|(_, c)| c.clone());
+        let (Some(ca), Some(cb)) = (find(a), find(b)) else {
+            panic!("{a},{b}: two async variants of {VARIANTS:?}")
+        };
+        let (la, lb) = rt.block_on(async move {
+            let (mut la, mut lb) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            for i in 0..n {
+                for first in [i & 1 == 0, i & 1 == 1] {
+                    let t = Instant::now();
+                    if first {
+                        ca().await
+                    } else {
+                        cb().await
+                    }
+                    let us = t.elapsed().as_secs_f64() * 1e6;
+                    if first {
+                        la.push(us)
+                    } else {
+                        lb.push(us)
+                    }
+                }
+            }
+            (la, lb)
+        });
+        let stats = |mut v: Vec<f64>| {
+            let mean = v.iter().sum::<f64>() / v.len() as f64;
+            v.sort_by(f64::total_cmp);
+            (mean, v[v.len() / 2])
+        };
+        let ((ma, pa), (mb, pb)) = (stats(la), stats(lb));
+        println!("{a}: mean {ma:.1} µs, p50 {pa:.1}; {b}: mean {mb:.1} µs, p50 {pb:.1}; {b} vs {a} throughput {:.3}", ma / mb);
+        return;
+    }
     if let Some(variant) = args.first() {
         let n = args.get(1).map_or(20_000, |n| n.parse().expect("CALLS is a number"));
         let tasks = args.get(2).map_or(1, |n| n.parse().expect("TASKS is a number"));

@@ -182,6 +182,114 @@ where
     Run { calls: lat.len(), elapsed: dur, lat }
 }
 
+/// Splits the latencies of an interleaved window into a [`Run`] per client: its calls, and
+/// the time spent in them per thread or task (so that `throughput` compares like with like).
+fn interleaved_run(mut lat: Vec<u32>, lanes: usize) -> Run {
+    lat.sort_unstable();
+    let spent: u64 = lat.iter().map(|&l| u64::from(l)).sum();
+    Run { calls: lat.len(), elapsed: Duration::from_nanos(spent / lanes as u64), lat }
+}
+
+/// Both clients in one window, call by call: each thread alternates an SDK call and a bare one
+/// (which of the two goes first alternating as well), so both see the machine in the same
+/// state at the same moment; what the host does to this VM's scheduling then cancels out.
+fn run_threads_interleaved(
+    threads: usize,
+    dur: Duration,
+    sdk: &(dyn Fn() + Sync),
+    bare: &(dyn Fn() + Sync),
+) -> (Run, Run) {
+    let barrier = Barrier::new(threads + 1);
+    let lats = Mutex::new((Vec::new(), Vec::new()));
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let (mut a, mut b) = (Vec::with_capacity(50_000), Vec::with_capacity(50_000));
+                barrier.wait();
+                let start = Instant::now();
+                let mut i = 0usize;
+                while start.elapsed() < dur {
+                    for sdk_turn in [i & 1 == 0, i & 1 == 1] {
+                        let t = Instant::now();
+                        if sdk_turn {
+                            sdk()
+                        } else {
+                            bare()
+                        }
+                        let l = t.elapsed().as_nanos().min(u128::from(u32::MAX)) as u32;
+                        if sdk_turn {
+                            a.push(l)
+                        } else {
+                            b.push(l)
+                        }
+                    }
+                    i += 1;
+                }
+                let mut all = lats.lock().unwrap();
+                all.0.extend(a);
+                all.1.extend(b);
+            });
+        }
+        barrier.wait();
+    });
+    let (a, b) = lats.into_inner().unwrap();
+    (interleaved_run(a, threads), interleaved_run(b, threads))
+}
+
+/// [`run_threads_interleaved`] for tasks on `rt`.
+fn run_tasks_interleaved<F, Fut, G, Gut>(
+    rt: &tokio::runtime::Runtime,
+    tasks: usize,
+    dur: Duration,
+    sdk: F,
+    bare: G,
+) -> (Run, Run)
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+    G: Fn() -> Gut + Clone + Send + 'static,
+    Gut: std::future::Future<Output = ()> + Send,
+{
+    let (a, b) = rt.block_on(async move {
+        let start = Instant::now();
+        let handles: Vec<_> = (0..tasks)
+            .map(|_| {
+                let (sdk, bare) = (sdk.clone(), bare.clone());
+                tokio::spawn(async move {
+                    let (mut a, mut b) = (Vec::with_capacity(50_000), Vec::with_capacity(50_000));
+                    let mut i = 0usize;
+                    while start.elapsed() < dur {
+                        for sdk_turn in [i & 1 == 0, i & 1 == 1] {
+                            let t = Instant::now();
+                            if sdk_turn {
+                                sdk().await
+                            } else {
+                                bare().await
+                            }
+                            let l = t.elapsed().as_nanos().min(u128::from(u32::MAX)) as u32;
+                            if sdk_turn {
+                                a.push(l)
+                            } else {
+                                b.push(l)
+                            }
+                        }
+                        i += 1;
+                    }
+                    (a, b)
+                })
+            })
+            .collect();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for h in handles {
+            let (x, y) = h.await.unwrap();
+            a.extend(x);
+            b.extend(y);
+        }
+        (a, b)
+    });
+    (interleaved_run(a, tasks), interleaved_run(b, tasks))
+}
+
 /// The SDK's request as the server saw it, and the bare client's, both in wire order.
 fn compare_heads(label: &str, sdk: &[String], bare: &[String]) {
     let mut a = sdk.to_vec();
@@ -359,81 +467,91 @@ fn overhead(args: &Args) {
 
         // The last field: the bare client also decodes the body into a `serde_json::Value`, as a
         // user of a bare client must before using the answer (the SDK decodes it into its type).
-        let matrix: &[(&str, usize, bool)] = if server == "minimal" {
-            &[
-                ("blocking", 1, false),
-                ("blocking", 4, false),
-                ("async", 1, false),
-                ("async", 16, false),
-                ("blocking", 1, true),
-                ("blocking", 4, true),
-                ("async", 1, true),
-                ("async", 16, true),
-            ]
-        } else {
-            &[("blocking", 1, false), ("blocking", 4, false), ("async", 1, false), ("async", 16, false)]
-        };
+        // The last two fields: whether the bare client also decodes the body into a
+        // `serde_json::Value`, and whether the two clients run interleaved call by call in one
+        // window (`run_*_interleaved`) instead of in alternating windows of their own.
+        let mut matrix: Vec<(&str, usize, bool, bool)> = vec![
+            ("blocking", 1, false, false),
+            ("blocking", 4, false, false),
+            ("async", 1, false, false),
+            ("async", 16, false, false),
+        ];
+        if server == "minimal" {
+            matrix.extend([("blocking", 1, true, false), ("blocking", 4, true, false)]);
+            matrix.extend([("async", 1, true, false), ("async", 16, true, false)]);
+        }
+        for (kind, n) in [("blocking", 1), ("blocking", 4), ("async", 1), ("async", 16)] {
+            matrix.push((kind, n, false, true));
+        }
         println!("\n  Server: {server}. SDK vs bare: calls/s, ratio (each repetition), p50 and p99 latency in µs (SDK vs bare, added)");
         println!("  | client | SDK calls/s | bare calls/s | ratio | p50 µs | p99 µs |\n  |---|---|---|---|---|---|");
-        for &(kind, n, json) in matrix {
-            let mut pair = Pair::new();
-            for rep in 0..reps {
-                let sdk_first = rep % 2 == 1;
-                let mut sdk_run = None;
-                let mut bare_run = None;
-                for turn in 0..2 {
-                    let sdk_turn = (turn == 0) == sdk_first;
-                    let run = match (kind, sdk_turn) {
-                        ("blocking", true) => run_threads(n, dur, &|| {
-                            blocking.send(&op).unwrap();
-                        }),
-                        ("blocking", false) => run_threads(n, dur, &|| {
-                            let body = ureq_call();
-                            if json {
-                                std::hint::black_box(
-                                    serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
-                                );
-                            }
-                        }),
-                        (_, true) => {
-                            let (c, op) = (asynch.clone(), Arc::new(GetReport::new("ID323")));
-                            run_tasks(&rt, n, dur, move || {
-                                let (c, op) = (c.clone(), op.clone());
-                                async move {
-                                    c.send(&*op).await.unwrap();
-                                }
-                            })
-                        }
-                        (_, false) => {
-                            let (hc, mk) = (hyper_client.clone(), Arc::new(hyper_req.clone()));
-                            run_tasks(&rt, n, dur, move || {
-                                let (hc, mk) = (hc.clone(), mk.clone());
-                                async move {
-                                    let resp = hc.request(mk()).await.unwrap();
-                                    let body = resp.into_body().collect().await.unwrap().to_bytes();
-                                    assert!(body.len() > 100);
-                                    if json {
-                                        std::hint::black_box(
-                                            serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
-                                        );
-                                    }
-                                }
-                            })
-                        }
-                    };
-                    if sdk_turn {
-                        sdk_run = Some(run);
-                    } else {
-                        bare_run = Some(run);
+        let sdk_blocking = || {
+            blocking.send(&op).unwrap();
+        };
+        let bare_blocking = |json: bool| {
+            move || {
+                let body = ureq_call();
+                if json {
+                    std::hint::black_box(serde_json::from_slice::<serde_json::Value>(&body).unwrap());
+                }
+            }
+        };
+        let sdk_async = {
+            let (c, op) = (asynch.clone(), Arc::new(GetReport::new("ID323")));
+            move || {
+                let (c, op) = (c.clone(), op.clone());
+                async move {
+                    c.send(&*op).await.unwrap();
+                }
+            }
+        };
+        let bare_async = |json: bool| {
+            let (hc, mk) = (hyper_client.clone(), Arc::new(hyper_req.clone()));
+            move || {
+                let (hc, mk) = (hc.clone(), mk.clone());
+                async move {
+                    let resp = hc.request(mk()).await.unwrap();
+                    let body = resp.into_body().collect().await.unwrap().to_bytes();
+                    assert!(body.len() > 100);
+                    if json {
+                        std::hint::black_box(serde_json::from_slice::<serde_json::Value>(&body).unwrap());
                     }
                 }
-                pair.add(sdk_run.as_ref().unwrap(), bare_run.as_ref().unwrap());
+            }
+        };
+        for &(kind, n, json, interleaved) in &matrix {
+            let mut pair = Pair::new();
+            for rep in 0..reps {
+                let (sdk_run, bare_run) = match (kind, interleaved) {
+                    ("blocking", true) => {
+                        run_threads_interleaved(n, dur, &sdk_blocking, &bare_blocking(json))
+                    }
+                    (_, true) => run_tasks_interleaved(&rt, n, dur, sdk_async.clone(), bare_async(json)),
+                    _ => {
+                        // Alternating windows, which client goes first alternating too.
+                        let sdk_first = rep % 2 == 1;
+                        let mut runs = [None, None];
+                        for turn in 0..2 {
+                            let sdk_turn = (turn == 0) == sdk_first;
+                            runs[usize::from(!sdk_turn)] = Some(match (kind, sdk_turn) {
+                                ("blocking", true) => run_threads(n, dur, &sdk_blocking),
+                                ("blocking", false) => run_threads(n, dur, &bare_blocking(json)),
+                                (_, true) => run_tasks(&rt, n, dur, sdk_async.clone()),
+                                (_, false) => run_tasks(&rt, n, dur, bare_async(json)),
+                            });
+                        }
+                        let [sdk, bare] = runs;
+                        (sdk.unwrap(), bare.unwrap())
+                    }
+                };
+                pair.add(&sdk_run, &bare_run);
             }
             let plus = if json { " + JSON" } else { "" };
+            let how = if interleaved { ", interleaved" } else { "" };
             let label = if kind == "blocking" {
-                format!("blocking vs ureq{plus}, {n} thread{}", if n > 1 { "s" } else { "" })
+                format!("blocking vs ureq{plus}, {n} thread{}{how}", if n > 1 { "s" } else { "" })
             } else {
-                format!("async vs hyper{plus}, {n} task{}", if n > 1 { "s" } else { "" })
+                format!("async vs hyper{plus}, {n} task{}{how}", if n > 1 { "s" } else { "" })
             };
             pair.report(&label);
         }
