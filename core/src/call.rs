@@ -641,7 +641,12 @@ impl<'a, O: Operation> Call<'a, O> {
         }
     }
 
+    /// The rate an answer announces, for the pacer: only when pacing is on (with it off the
+    /// pacer is never asked, and every answer would cost a store step for nothing).
     fn learned(&self, response: &http::Response<Vec<u8>>) -> Option<StoreOp> {
+        if !self.engine.shared.config.pacing {
+            return None;
+        }
         rate_limit_header(response.headers()).map(|rate| StoreOp::ObserveRate {
             bucket: self.bucket(),
             plan: O::USAGE_PLAN,

@@ -833,3 +833,42 @@ fn a_token_that_is_no_header_value_fails_the_call_before_sending_and_a_good_one_
         assert!(value.is_sensitive(), "marked sensitive so HTTP stacks' logs leave it out");
     }
 }
+
+/// The store steps a call takes, answered from the engine's memory store; the LWA leg and the
+/// API answered with `api_answer`.
+fn store_steps(e: &Engine, api_answer: http::Response<Vec<u8>>) -> Vec<&'static str> {
+    let op = Safe { id: "a" };
+    let mut call = e.call(&op, 1);
+    let (mut steps, mut api_answer) = (Vec::new(), Some(api_answer));
+    for _ in 0..50 {
+        match call.poll(t0()) {
+            Step::Store(op) => {
+                steps.push(op.name());
+                let reply = call.engine.store().run(op, t0());
+                call.receive_store(reply, t0()).unwrap();
+            }
+            Step::Send { target: Target::Lwa, .. } => {
+                call.receive(Ok(token_response("Atza|t")), t0()).unwrap()
+            }
+            Step::Send { target: Target::Api, .. } => {
+                call.receive(Ok(api_answer.take().unwrap()), t0()).unwrap()
+            }
+            Step::Sleep(_) | Step::AwaitToken { .. } => panic!("unexpected wait"),
+            Step::Done(r) => {
+                r.unwrap();
+                return steps;
+            }
+        }
+    }
+    panic!("call did not finish: {steps:?}");
+}
+
+#[test]
+fn an_announced_rate_is_learned_only_when_pacing_is_on() {
+    let announcing = || response(200, &[("x-amzn-RateLimit-Limit", "2.0")], r#"{"ok":true}"#);
+    let paced = store_steps(&engine_with(RetryPolicy::default(), true), announcing());
+    assert!(paced.contains(&"observe-rate"), "{paced:?}");
+    let unpaced = store_steps(&engine_with(RetryPolicy::default(), false), announcing());
+    assert!(!unpaced.contains(&"observe-rate"), "no store step for a pacer never asked: {unpaced:?}");
+    assert!(!unpaced.contains(&"reserve"), "{unpaced:?}");
+}
