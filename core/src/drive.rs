@@ -109,8 +109,10 @@ pub async fn drive<O: Operation, D: Driver + ?Sized>(
     // `invalid_grant`, a validation error) yields once before it returns, so a loop of such
     // calls cannot keep an executor's worker from its other tasks.
     let mut waited = false;
+    // The clocks are read once at the start and again only after something was awaited: the
+    // call's own steps in between take microseconds, and each reading is two clock calls.
+    let mut now = driver.now();
     loop {
-        let now = driver.now();
         match guard.call.poll(now) {
             Step::Send { request, target } => {
                 if debug {
@@ -144,11 +146,13 @@ pub async fn drive<O: Operation, D: Driver + ?Sized>(
                     }
                 }
                 guard.call.receive(outcome, later)?;
+                now = later;
             }
             Step::Sleep(d) => {
                 tracing::debug!(operation = O::ID, wait_ms = d.as_millis() as u64, "waiting");
                 waited = true;
                 driver.sleep(d).await;
+                now = driver.now();
             }
             Step::Store(op) => {
                 tracing::trace!(operation = O::ID, step = op.name(), "store step");
@@ -159,6 +163,7 @@ pub async fn drive<O: Operation, D: Driver + ?Sized>(
                     None => (engine.store().run(op, now), now),
                 };
                 guard.call.receive_store(reply, later)?;
+                now = later;
             }
             Step::AwaitToken { key, generation } => {
                 tracing::debug!(operation = O::ID, "waiting for another call's token exchange");
@@ -177,6 +182,7 @@ pub async fn drive<O: Operation, D: Driver + ?Sized>(
                         driver.sleep_until_changed(memory.tokens.changed(generation), TOKEN_WAIT).await
                     }
                 }
+                now = driver.now();
             }
             Step::Done(result) => {
                 if let Err(e) = &result {
