@@ -15,7 +15,11 @@
 //!    server (the emulator, single-threaded and logging every request, is the bottleneck at
 //!    4 threads / 16 tasks) and on the emulator (the setup). The `+ JSON` rows repeat the
 //!    minimal-server runs with the bare client also decoding each body into a
-//!    `serde_json::Value` (the SDK decodes it into its typed output either way).
+//!    `serde_json::Value` (the SDK decodes it into its typed output either way). The
+//!    `interleaved` rows run both clients in one window, alternating call by call on each
+//!    thread or task, so that both meet the VM's scheduling at the same moments (separate
+//!    windows scatter by ±30% here); a client's throughput is then its calls over the time
+//!    spent in them.
 //! 2. `pacing`: 8 workers, 500 `getCart` calls, the emulator enforcing Cart's plan (2/s,
 //!    burst 2) time-scaled; completions against the plan's limit, paced and unpaced, both
 //!    clients. Draws `BENCHMARKS-pacing.svg` and writes `BENCHMARKS-pacing.csv`.

@@ -43,6 +43,11 @@ enum Pool {
 
 /// The default [`HttpSend`]: a pooled hyper client with rustls and Mozilla's root certificates
 /// (certificate verification always on), the configured timeouts and proxy (via `CONNECT`).
+///
+/// From its first exchange on, a sender (with all its clones) keeps one small task on the
+/// runtime that only sleeps, one per-exchange timeout at a time, and ends after the last clone
+/// is dropped: it keeps a tokio timer pending, so that arming each exchange's time-out does not
+/// wake another thread of the runtime (3% of the throughput one call at a time, measured).
 #[derive(Clone, Debug)]
 pub struct HyperSender {
     pool: Pool,
