@@ -194,6 +194,27 @@ fn interleaved_run(mut lat: Vec<u32>, lanes: usize) -> Run {
     Run { calls: lat.len(), elapsed: Duration::from_nanos(spent / lanes as u64), lat }
 }
 
+/// One thread's or task's latencies (ns) in an interleaved window, per client.
+#[derive(Default)]
+struct Lanes {
+    sdk: Vec<u32>,
+    bare: Vec<u32>,
+}
+
+impl Lanes {
+    /// Which client goes first this round (asked at its start): each in turn.
+    fn order(&self) -> [bool; 2] {
+        let sdk_first = self.sdk.len() & 1 == 0;
+        [sdk_first, !sdk_first]
+    }
+
+    /// The call that started at `t` ended now.
+    fn record(&mut self, sdk_turn: bool, t: Instant) {
+        let l = t.elapsed().as_nanos().min(u128::from(u32::MAX)) as u32;
+        if sdk_turn { &mut self.sdk } else { &mut self.bare }.push(l);
+    }
+}
+
 /// Both clients in one window, call by call: each thread alternates an SDK call and a bare one
 /// (which of the two goes first alternating as well), so both see the machine in the same
 /// state at the same moment; what the host does to this VM's scheduling then cancels out.
@@ -208,30 +229,23 @@ fn run_threads_interleaved(
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
-                let (mut a, mut b) = (Vec::with_capacity(50_000), Vec::with_capacity(50_000));
+                let mut lanes = Lanes::default();
                 barrier.wait();
                 let start = Instant::now();
-                let mut i = 0usize;
                 while start.elapsed() < dur {
-                    for sdk_turn in [i & 1 == 0, i & 1 == 1] {
+                    for sdk_turn in lanes.order() {
                         let t = Instant::now();
                         if sdk_turn {
                             sdk()
                         } else {
                             bare()
                         }
-                        let l = t.elapsed().as_nanos().min(u128::from(u32::MAX)) as u32;
-                        if sdk_turn {
-                            a.push(l)
-                        } else {
-                            b.push(l)
-                        }
+                        lanes.record(sdk_turn, t);
                     }
-                    i += 1;
                 }
                 let mut all = lats.lock().unwrap();
-                all.0.extend(a);
-                all.1.extend(b);
+                all.0.extend(lanes.sdk);
+                all.1.extend(lanes.bare);
             });
         }
         barrier.wait();
@@ -260,26 +274,19 @@ where
             .map(|_| {
                 let (sdk, bare) = (sdk.clone(), bare.clone());
                 tokio::spawn(async move {
-                    let (mut a, mut b) = (Vec::with_capacity(50_000), Vec::with_capacity(50_000));
-                    let mut i = 0usize;
+                    let mut lanes = Lanes::default();
                     while start.elapsed() < dur {
-                        for sdk_turn in [i & 1 == 0, i & 1 == 1] {
+                        for sdk_turn in lanes.order() {
                             let t = Instant::now();
                             if sdk_turn {
                                 sdk().await
                             } else {
                                 bare().await
                             }
-                            let l = t.elapsed().as_nanos().min(u128::from(u32::MAX)) as u32;
-                            if sdk_turn {
-                                a.push(l)
-                            } else {
-                                b.push(l)
-                            }
+                            lanes.record(sdk_turn, t);
                         }
-                        i += 1;
                     }
-                    (a, b)
+                    (lanes.sdk, lanes.bare)
                 })
             })
             .collect();
