@@ -610,6 +610,11 @@ mod tests {
         let e = failure(403, &http::HeaderMap::new(), body);
         assert_eq!(e.api().unwrap().code(), Some("ExpiredUrl"));
         assert!(e.to_string().contains("getReportDocument again"), "{e}");
+        // A presigned URL needs no role: no hint about one, expired or not.
+        assert!(!e.to_string().contains("role"), "{e}");
+        let e = failure(403, &http::HeaderMap::new(), b"<Error><Code>AccessDenied</Code></Error>");
+        assert_eq!(e.api().unwrap().code(), Some("DownloadFailed"));
+        assert!(e.to_string().contains("expired or was altered") && !e.to_string().contains("role"), "{e}");
         let e = failure(500, &http::HeaderMap::new(), b"oops");
         assert_eq!(e.api().unwrap().code(), Some("DownloadFailed"));
         let e = failure(302, &http::HeaderMap::new(), b"");

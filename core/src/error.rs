@@ -485,6 +485,13 @@ impl ApiError {
 
     fn hint(&self) -> Option<String> {
         match self.kind {
+            // A presigned document URL needs no role: its 403 is about the URL, and an expired
+            // one's message already says what to do.
+            ErrorKind::Forbidden if self.operation == crate::download::OPERATION => {
+                (self.code() != Some("ExpiredUrl")).then(|| {
+                    "a presigned document URL answers 403 when it expired or was altered; call getReportDocument again for a fresh one".into()
+                })
+            }
             ErrorKind::Forbidden => Some(match self.role {
                 Some(role) => format!(
                     "a 403 usually means the application lacks the \"{role}\" role, or the x-amz-user-email is not a user of the business account"
