@@ -644,7 +644,7 @@ fn hint(code: &LwaErrorCode) -> &'static str {
 
 /// A response that does not have the shape its model promises.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{operation}: could not decode the response at {path}: {message}")]
+#[error("{operation}: could not decode the response at {}: {message}", Self::place(path))]
 pub struct DecodeError {
     /// The operation whose response failed to decode (`lwa` for token responses).
     pub operation: &'static str,
@@ -655,6 +655,21 @@ pub struct DecodeError {
     /// The start of the body (at most [`MAX_ERROR_BODY`] bytes); empty for LWA responses,
     /// which carry secrets.
     pub body: String,
+}
+
+impl DecodeError {
+    /// The path said in words where the path-tracking decoder's marks would puzzle: `.` is the
+    /// top level, a `?` segment an object key that could not be read.
+    fn place(path: &str) -> String {
+        match path {
+            "." => "the top level".into(),
+            "?" => "an object key at the top level".into(),
+            _ => match path.strip_suffix(".?") {
+                Some(parent) => format!("an object key in {parent}"),
+                None => path.into(),
+            },
+        }
+    }
 }
 
 /// What kind of network failure happened.
@@ -733,7 +748,10 @@ impl TransportError {
         let host = uri.host().unwrap_or("?");
         let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
         self.kind = TransportErrorKind::Connect;
-        self.message = format!("could not connect to {host}:{port}: {}", self.message);
+        // hyper-util's connect errors start with its own label; the kind already says it.
+        let cause = self.message.strip_prefix("client error (Connect): ").unwrap_or(&self.message);
+        // Said as the blocking client says it: what matters for a retry is that it never left.
+        self.message = format!("could not connect to {host}:{port}: {cause} (the request was not sent)");
         self
     }
 
@@ -1154,7 +1172,13 @@ mod tests {
         assert_eq!(e.kind, TransportErrorKind::Connect);
         assert_eq!(
             e.message,
-            "could not connect to api.example.com:443: dns error: failed to lookup address"
+            "could not connect to api.example.com:443: dns error: failed to lookup address (the request was not sent)"
+        );
+        let hyper =
+            TransportError::new(TransportErrorKind::Other, "client error (Connect): tcp connect error");
+        assert_eq!(
+            hyper.connecting_to(&uri).message,
+            "could not connect to api.example.com:443: tcp connect error (the request was not sent)"
         );
         let plain: http::Uri = "http://127.0.0.1/x".parse().unwrap();
         assert!(other.clone().connecting_to(&plain).message.contains("127.0.0.1:80:"));

@@ -661,5 +661,15 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        // Where the path-tracking decoder can only mark the place, the message says it in words.
+        let said = |body: &[u8]| parse_json::<Out>("getOrders", body).unwrap_err().to_string();
+        assert!(said(b"").contains("response at the top level: EOF"), "{}", said(b""));
+        assert!(
+            said(b"{1:2}").contains("at an object key at the top level: key must be a string"),
+            "{}",
+            said(b"{1:2}")
+        );
+        let nested = said(br#"{"orders":[{1:2}]}"#);
+        assert!(nested.contains("at an object key in orders[0]: key must be a string"), "{nested}");
     }
 }
