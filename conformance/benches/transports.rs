@@ -19,7 +19,9 @@
 //!    `interleaved` rows run both clients in one window, alternating call by call on each
 //!    thread or task, so that both meet the VM's scheduling at the same moments (separate
 //!    windows scatter by ±30% here); a client's throughput is then its calls over the time
-//!    spent in them.
+//!    spent in them. With `BENCH_TAIL=1` each repetition also prints both clients' latency
+//!    quantiles (p10 to max, µs) to stderr, to tell a shift of the whole distribution from a
+//!    heavier tail.
 //! 2. `pacing`: 8 workers, 500 `getCart` calls, the emulator enforcing Cart's plan (2/s,
 //!    burst 2) time-scaled; completions against the plan's limit, paced and unpaced, both
 //!    clients. Draws `BENCHMARKS-pacing.svg` and writes `BENCHMARKS-pacing.csv`.
@@ -336,6 +338,16 @@ impl Pair {
         self.bare_tp.push(bare.throughput());
         self.p50.push((percentile(&sdk.lat, 0.5), percentile(&bare.lat, 0.5)));
         self.p99.push((percentile(&sdk.lat, 0.99), percentile(&bare.lat, 0.99)));
+        if std::env::var("BENCH_TAIL").is_ok() {
+            for (n, r) in [("sdk", sdk), ("bare", bare)] {
+                let q: Vec<String> = [0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1.0]
+                    .iter()
+                    .map(|&q| format!("{:.0}", percentile(&r.lat, q)))
+                    .collect();
+                let mean = r.lat.iter().map(|&l| l as f64).sum::<f64>() / r.lat.len() as f64 / 1000.0;
+                eprintln!("TAIL {n:>4} n={} mean={mean:.1} q={}", r.lat.len(), q.join(" "));
+            }
+        }
     }
 
     fn report(&self, label: &str) {
