@@ -111,7 +111,13 @@ impl HyperSender {
     /// not kept.
     fn keep_a_timer(&self) {
         let period = self.request_timeout;
-        if period < Duration::from_secs(1) || self.keeper.running.swap(true, Ordering::AcqRel) {
+        // A plain load first: it shares the cache line among the workers, where every call's
+        // swap would take it exclusive.
+        let running = &self.keeper.running;
+        if period < Duration::from_secs(1)
+            || running.load(Ordering::Acquire)
+            || running.swap(true, Ordering::AcqRel)
+        {
             return;
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
