@@ -107,3 +107,38 @@ fn a_huge_error_body_is_read_bounded_by_both_clients() {
     assert!(r.extensions().get::<TruncatedBody>().is_some());
     assert_eq!(rt.block_on(asynch.send(request())).expect("an answer").body().len() as u64, ok_len);
 }
+
+/// A body cut short (the connection closed cleanly before its `Content-Length`) and a
+/// connection reset mid-body are told apart the same way by both clients: the first is a
+/// cut-short response ([`Protocol`](amazon_business_core::error::TransportErrorKind::Protocol)),
+/// the second a [`Reset`](amazon_business_core::error::TransportErrorKind::Reset), so code that
+/// matches on the kind does not depend on the transport.
+#[test]
+fn both_clients_tell_a_short_body_from_a_reset_alike() {
+    use amazon_business_conformance::hostile::{Hostile, Leg, Misbehaviour};
+    use amazon_business_core::error::TransportErrorKind as Kind;
+
+    // The front relays half of what the emulator answers.
+    let sandbox = amazon_business_conformance::sandbox::Sandbox::builder().spawn().expect("emulator");
+    let hostile = Hostile::spawn(Some(sandbox.addr())).expect("hostile");
+    let config = amazon_business_conformance::matrix::config(&hostile.base_url(), &hostile.lwa_url());
+    let request = || {
+        http::Request::get(format!("{}/reports/2021-09-30/reports/ID323", hostile.base_url()))
+            .body(Vec::new())
+            .unwrap()
+    };
+    let blocking = amazon_business_blocking::Http1Sender::new(&config).expect("sender");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+    let asynch = rt.block_on(async { amazon_business_async::HyperSender::new(&config).expect("sender") });
+    for (fault, kind) in
+        [(Misbehaviour::ShortBody, Kind::Protocol), (Misbehaviour::ResetMidBody, Kind::Reset)]
+    {
+        hostile.inject(Leg::Api, fault.clone(), 1);
+        let e = amazon_business_blocking::HttpSend::send(&blocking, request()).expect_err("a cut body");
+        assert_eq!(e.kind, kind, "blocking, {fault:?}: {e}");
+        hostile.inject(Leg::Api, fault.clone(), 1);
+        let e =
+            rt.block_on(amazon_business_async::HttpSend::send(&asynch, request())).expect_err("a cut body");
+        assert_eq!(e.kind, kind, "async, {fault:?}: {e}");
+    }
+}

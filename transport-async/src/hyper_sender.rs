@@ -159,8 +159,7 @@ impl HyperSender {
         let (parts, mut body) = self.start(request).await?.into_parts();
         let mut out = BoundedBody::new(parts.status, body.size_hint().lower());
         while let Some(frame) = body.frame().await {
-            let frame =
-                frame.map_err(|e| crate::transport_error(e).after_connect("reading the response body"))?;
+            let frame = frame.map_err(body_failure)?;
             // Trailers are skipped; a full prefix ends the reading.
             if let Ok(data) = frame.into_data() {
                 if !out.push(&data)? {
@@ -170,6 +169,21 @@ impl HyperSender {
         }
         Ok(out.into_response(parts))
     }
+}
+
+/// A failure reading a response body. hyper reports a body that ended before its length (or
+/// its last chunk) with an `UnexpectedEof` inside: a cut-short response, the
+/// [`Kind::Protocol`] the blocking client reports for it. A broken connection stays a reset.
+fn body_failure(e: hyper::Error) -> TransportError {
+    let chain = std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| e.source());
+    let cut = chain
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::UnexpectedEof);
+    let mut failure = crate::transport_error(e).after_connect("reading the response body");
+    if cut {
+        failure.kind = Kind::Protocol;
+    }
+    failure
 }
 
 /// The kind hyper's and hyper-util's errors say, for [`crate::transport_error`]: a failed
