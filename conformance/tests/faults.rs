@@ -111,8 +111,9 @@ fn a_huge_error_body_is_read_bounded_by_both_clients() {
 /// A body cut short (the connection closed cleanly before its `Content-Length`) and a
 /// connection reset mid-body are told apart the same way by both clients: the first is a
 /// cut-short response ([`Protocol`](amazon_business_core::error::TransportErrorKind::Protocol)),
-/// the second a [`Reset`](amazon_business_core::error::TransportErrorKind::Reset), so code that
-/// matches on the kind does not depend on the transport.
+/// the second a [`Reset`](amazon_business_core::error::TransportErrorKind::Reset), as is a
+/// connection closed before any answer, so code that matches on the kind does not depend on
+/// the transport.
 #[test]
 fn both_clients_tell_a_short_body_from_a_reset_alike() {
     use amazon_business_conformance::hostile::{Hostile, Leg, Misbehaviour};
@@ -130,15 +131,25 @@ fn both_clients_tell_a_short_body_from_a_reset_alike() {
     let blocking = amazon_business_blocking::Http1Sender::new(&config).expect("sender");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
     let asynch = rt.block_on(async { amazon_business_async::HyperSender::new(&config).expect("sender") });
-    for (fault, kind) in
-        [(Misbehaviour::ShortBody, Kind::Protocol), (Misbehaviour::ResetMidBody, Kind::Reset)]
-    {
+    // Both name where it happened, and neither shows an HTTP library's own labels.
+    let origin = hostile.base_url().trim_start_matches("http://").to_owned();
+    let faults = [
+        (Misbehaviour::ShortBody, Kind::Protocol),
+        (Misbehaviour::ResetMidBody, Kind::Reset),
+        (Misbehaviour::DropBeforeRead, Kind::Reset),
+    ];
+    for (fault, kind) in faults {
         hostile.inject(Leg::Api, fault.clone(), 1);
-        let e = amazon_business_blocking::HttpSend::send(&blocking, request()).expect_err("a cut body");
-        assert_eq!(e.kind, kind, "blocking, {fault:?}: {e}");
+        let b = amazon_business_blocking::HttpSend::send(&blocking, request()).expect_err("a failure");
+        assert_eq!(b.kind, kind, "blocking, {fault:?}: {b}");
         hostile.inject(Leg::Api, fault.clone(), 1);
-        let e =
-            rt.block_on(amazon_business_async::HttpSend::send(&asynch, request())).expect_err("a cut body");
-        assert_eq!(e.kind, kind, "async, {fault:?}: {e}");
+        let a =
+            rt.block_on(amazon_business_async::HttpSend::send(&asynch, request())).expect_err("a failure");
+        assert_eq!(a.kind, kind, "async, {fault:?}: {a}");
+        if fault == Misbehaviour::DropBeforeRead {
+            for m in [&b.message, &a.message] {
+                assert!(m.contains(&origin) && !m.contains("client error"), "{fault:?}: {m}");
+            }
+        }
     }
 }

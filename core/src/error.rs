@@ -745,13 +745,10 @@ impl TransportError {
     /// [`TransportErrorKind::Connect`] naming `host:port` (never the path or query; some HTTP
     /// libraries' DNS errors name no host).
     pub fn connecting_to(mut self, uri: &http::Uri) -> Self {
-        let host = uri.host().unwrap_or("?");
-        let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
         self.kind = TransportErrorKind::Connect;
-        // hyper-util's connect errors start with its own label; the kind already says it.
-        let cause = self.message.strip_prefix("client error (Connect): ").unwrap_or(&self.message);
         // Said as the blocking client says it: what matters for a retry is that it never left.
-        self.message = format!("could not connect to {host}:{port}: {cause} (the request was not sent)");
+        self.message =
+            format!("could not connect to {}: {} (the request was not sent)", origin(uri), self.message);
         self
     }
 
@@ -791,6 +788,20 @@ impl TransportError {
     pub fn is_transient(&self) -> bool {
         self.kind.is_transient()
     }
+}
+
+/// `host:port` of `uri`, the port filled in from the scheme (80 for http, else 443): how a
+/// transport failure names where it happened, never with the path or query, which may carry
+/// presigned credentials.
+///
+/// ```
+/// let uri: http::Uri = "https://na.business-api.amazon.com/reports?x=1".parse().unwrap();
+/// assert_eq!(amazon_business_core::error::origin(&uri), "na.business-api.amazon.com:443");
+/// ```
+pub fn origin(uri: &http::Uri) -> String {
+    let host = uri.host().unwrap_or("?");
+    let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
+    format!("{host}:{port}")
 }
 
 /// Keeps at most [`MAX_ERROR_BODY`] bytes of a body as text, cut on a character boundary.
@@ -1173,12 +1184,6 @@ mod tests {
         assert_eq!(
             e.message,
             "could not connect to api.example.com:443: dns error: failed to lookup address (the request was not sent)"
-        );
-        let hyper =
-            TransportError::new(TransportErrorKind::Other, "client error (Connect): tcp connect error");
-        assert_eq!(
-            hyper.connecting_to(&uri).message,
-            "could not connect to api.example.com:443: tcp connect error (the request was not sent)"
         );
         let plain: http::Uri = "http://127.0.0.1/x".parse().unwrap();
         assert!(other.clone().connecting_to(&plain).message.contains("127.0.0.1:80:"));

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use amazon_business_core::error::{ConfigError, TransportError, TransportErrorKind as Kind};
+use amazon_business_core::error::{origin, ConfigError, TransportError, TransportErrorKind as Kind};
 use amazon_business_core::wire::BoundedBody;
 use amazon_business_core::{BoxFuture, Config, Error, HttpOutcome};
 use bytes::Bytes;
@@ -145,9 +145,19 @@ impl HyperSender {
             Pool::Direct(c) => c.request(request).await,
             Pool::Proxied(c) => c.request(request).await,
         }
-        .map_err(|e| match e.is_connect() {
-            true => crate::transport_error(e).connecting_to(&uri),
-            false => crate::transport_error(e).after_connect(""),
+        .map_err(|e| {
+            let connect = e.is_connect();
+            let mut failure = crate::transport_error(e);
+            // hyper-util's label ("client error (Connect)", "… (SendRequest)") says no more
+            // than the kind does.
+            let label = failure.message.strip_prefix("client error (").and_then(|m| m.split_once("): "));
+            if let Some((_, cause)) = label {
+                failure.message = cause.to_owned();
+            }
+            match connect {
+                true => failure.connecting_to(&uri),
+                false => failure.after_connect(&origin(&uri)),
+            }
         })
     }
 
@@ -263,10 +273,17 @@ mod tests {
         tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
     }
 
-    /// Nothing listens on port 9: each send fails at once, after `keep_a_timer` ran.
+    /// Nothing listens on port 9: each send fails at once, after `keep_a_timer` ran, with the
+    /// blocking client's wording and without hyper-util's label.
     fn send_refused(runtime: &tokio::runtime::Runtime, sender: &HyperSender) {
         let request = http::Request::get("http://127.0.0.1:9/x").body(Vec::new()).unwrap();
-        assert!(runtime.block_on(async { sender.send(request).await }).is_err());
+        let e = runtime.block_on(async { sender.send(request).await }).unwrap_err();
+        assert_eq!(e.kind, Kind::Connect);
+        assert!(e.message.starts_with("could not connect to 127.0.0.1:9: "), "{e}");
+        assert!(
+            e.message.ends_with("(the request was not sent)") && !e.message.contains("client error"),
+            "{e}"
+        );
     }
 
     #[test]
