@@ -796,7 +796,7 @@ impl TransportError {
 ///
 /// ```
 /// let uri: http::Uri = "https://na.business-api.amazon.com/reports?x=1".parse().unwrap();
-/// assert_eq!(amazon_business_core::error::origin(&uri), "na.business-api.amazon.com:443");
+/// assert_eq!(amazon_business_blocking::error::origin(&uri), "na.business-api.amazon.com:443");
 /// ```
 pub fn origin(uri: &http::Uri) -> String {
     let host = uri.host().unwrap_or("?");
